@@ -1,0 +1,115 @@
+package dev.caravan.broker;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.jboss.logging.Logger;
+
+import dev.caravan.security.BrokerSecurityManager;
+import dev.caravan.security.DefaultPasswordGuard;
+import dev.caravan.security.UserRegistry;
+
+/**
+ * The Artemis broker that runs inside the Caravan process, configured from {@code broker-config/broker.xml}.
+ * <p>
+ * It is started on first use by whatever needs it first (the JMS wiring, before Camel starts its routes) and stopped
+ * when the CDI container is destroyed, which Quarkus does after Camel has stopped: routes finish their in-flight
+ * exchanges while the broker is still up, and the broker stops last.
+ */
+@Singleton
+public class EmbeddedBroker {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+
+    private final BrokerConfig config;
+    private final DataConfig data;
+    private final UserRegistry users;
+    private final DefaultPasswordGuard guard;
+    private EmbeddedActiveMQ broker;
+
+    @Inject
+    public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard) {
+        this.config = config;
+        this.data = data;
+        this.users = users;
+        this.guard = guard;
+    }
+
+    /** Starts the broker unless it runs already. */
+    public synchronized void ensureStarted() {
+        if (broker != null) {
+            return;
+        }
+        guard.check();
+        Path configFile = Path.of(config.configFile()).toAbsolutePath();
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalStateException("Broker configuration not found: " + configFile
+                    + " (set caravan.broker.config-file, or run Caravan from the project directory)");
+        }
+        Path dataDir = Path.of(data.dir()).toAbsolutePath();
+        // broker.xml reads these as ${caravan.*} placeholders; Caravan's configuration is the one source.
+        Map.of("caravan.broker.host", config.host(),
+                "caravan.broker.port", Integer.toString(config.port()),
+                "caravan.data.dir", dataDir.toString(),
+                "caravan.broker.redelivery.delay", Long.toString(config.redelivery().delay()),
+                "caravan.broker.redelivery.multiplier", Double.toString(config.redelivery().multiplier()),
+                "caravan.broker.redelivery.max-delay", Long.toString(config.redelivery().maxDelay()),
+                "caravan.broker.redelivery.max-attempts", Integer.toString(config.redelivery().maxAttempts()))
+                .forEach(System::setProperty);
+        try {
+            FileConfiguration configuration = new FileConfiguration();
+            FileDeploymentManager deployment = new FileDeploymentManager(configFile.toUri().toString());
+            deployment.addDeployable(configuration);
+            deployment.readConfiguration();
+
+            EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+            embedded.setConfiguration(configuration);
+            embedded.setSecurityManager(new BrokerSecurityManager(users));
+            embedded.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
+            long started = System.nanoTime();
+            embedded.start();
+            broker = embedded;
+            LOG.infof("Embedded broker started in %d ms: %s:%d (CORE, AMQP, STOMP, MQTT, OPENWIRE), data in %s",
+                    (System.nanoTime() - started) / 1_000_000, config.host(), config.port(), dataDir);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Embedded broker failed to start from " + configFile + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** True while the broker is started and active (not a passive backup). */
+    public synchronized boolean isActive() {
+        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    }
+
+    /** The running server, for management and health; null before start. */
+    public synchronized ActiveMQServer server() {
+        return broker == null ? null : broker.getActiveMQServer();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (broker == null) {
+            return;
+        }
+        try {
+            broker.stop();
+            LOG.info("Embedded broker stopped");
+        } catch (Exception e) {
+            LOG.warn("Embedded broker did not stop cleanly", e);
+        } finally {
+            broker = null;
+        }
+    }
+}
