@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.event.Observes;
@@ -38,23 +39,37 @@ public class DefaultPasswordGuard {
 
     /** Throws {@link InsecureDefaultsException} naming the setting to change, or returns. */
     public void check() {
+        refusal(httpHost, broker.embedded() ? broker.host() : null,
+                users.usersWithDevelopmentDefaults().stream().map(UserRegistry.User::name).toList())
+                .ifPresent(message -> {
+                    throw new InsecureDefaultsException(message);
+                });
+    }
+
+    /**
+     * The reason to refuse, if any: an address beyond loopback while a user has the development password.
+     *
+     * @param httpHost {@code quarkus.http.host}
+     * @param brokerHost the embedded broker's host, null without an embedded broker
+     * @param usersWithDefaults names of users still on the development password
+     */
+    static Optional<String> refusal(String httpHost, String brokerHost, List<String> usersWithDefaults) {
         List<String> exposed = new ArrayList<>();
         if (!isLoopback(httpHost)) {
             exposed.add("quarkus.http.host=" + httpHost);
         }
-        if (broker.embedded() && !isLoopback(broker.host())) {
-            exposed.add("caravan.broker.host=" + broker.host());
+        if (brokerHost != null && !isLoopback(brokerHost)) {
+            exposed.add("caravan.broker.host=" + brokerHost);
         }
-        List<UserRegistry.User> defaults = users.usersWithDevelopmentDefaults();
-        if (exposed.isEmpty() || defaults.isEmpty()) {
-            return;
+        if (exposed.isEmpty() || usersWithDefaults.isEmpty()) {
+            return Optional.empty();
         }
-        String variables = defaults.stream()
-                .map(u -> "CARAVAN_" + u.name().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_PASSWORD")
+        String variables = usersWithDefaults.stream()
+                .map(u -> "CARAVAN_" + u.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_PASSWORD")
                 .collect(Collectors.joining(", "));
-        String names = defaults.stream().map(UserRegistry.User::name).collect(Collectors.joining(", "));
-        throw new InsecureDefaultsException("Refusing to start: " + String.join(" and ", exposed)
-                + " is not a loopback address, but user(s) " + names
+        return Optional.of("Refusing to start: " + String.join(" and ", exposed)
+                + (exposed.size() > 1 ? " are not loopback addresses" : " is not a loopback address")
+                + ", but user(s) " + String.join(", ", usersWithDefaults)
                 + " still have the built-in development password. Set " + variables
                 + " (or caravan.security.users.<name>.password), or bind to 127.0.0.1.");
     }

@@ -1,0 +1,100 @@
+package dev.caravan.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.caravan.testing.CaravanProcess;
+import dev.caravan.testing.Jms;
+import dev.caravan.testing.Ports;
+
+/**
+ * Caravan as a separate process: messages survive a restart on the same data directory, and a graceful stop lets the
+ * exchange in flight finish while the broker is still up.
+ */
+class RestartIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+
+    @Test
+    void messagesSurviveARestartOnTheSameDataDirectory() throws Exception {
+        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "restart-");
+        Path routes = Files.createDirectories(run.resolve("routes"));
+        Path data = run.resolve("data");
+        int brokerPort = Ports.free();
+        int httpPort = Ports.free();
+
+        List<String> sent = IntStream.range(0, 100).mapToObj(i -> "persistent-" + i).toList();
+        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+                for (String body : sent) {
+                    client.sendText("restart.kept", body);
+                }
+            }
+            assertThat(caravan.stop(Duration.ofSeconds(60))).isZero();
+        }
+        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+                assertThat(client.receive("restart.kept", sent.size(), 10_000)).map(Jms::text)
+                        .containsExactlyElementsOf(sent);
+                assertThat(client.receive("restart.kept", 200)).isNull();
+            }
+            caravan.stop(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void gracefulStopFinishesTheExchangeInFlightBeforeTheBrokerStops() throws Exception {
+        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "graceful-");
+        Path routes = Files.createDirectories(run.resolve("routes"));
+        Path emptyRoutes = Files.createDirectories(run.resolve("no-routes"));
+        Path data = run.resolve("data");
+        int brokerPort = Ports.free();
+        int httpPort = Ports.free();
+        // A slow step: the exchange is in flight for 3 s. The wire tap tells the test (outside the transaction)
+        // that processing has begun.
+        Files.writeString(routes.resolve("slow.camel.yaml"), """
+                - route:
+                    id: slow-worker
+                    from:
+                      uri: "jms:queue:slow.in"
+                      steps:
+                        - wireTap:
+                            uri: "jms:queue:slow.started"
+                        - delay:
+                            constant: 3000
+                        - setBody:
+                            simple: "done:${body}"
+                        - to: "jms:queue:slow.out"
+                """);
+        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+                client.sendText("slow.in", "job-1");
+                assertThat(client.receive("slow.started", 20_000)).as("processing began").isNotNull();
+            }
+            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit").isZero();
+        }
+        // Restart without the route: whatever is on the queues now is what the graceful stop left behind.
+        try (CaravanProcess caravan = CaravanProcess.start(run, emptyRoutes, data, httpPort, brokerPort,
+                Map.of())) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+                var out = client.receive("slow.out", 5_000);
+                assertThat(out).as("the in-flight exchange completed").isNotNull();
+                assertThat(Jms.text(out)).isEqualTo("done:job-1");
+                assertThat(client.receive("slow.in", 500)).as("and its input was consumed, once").isNull();
+            }
+            caravan.stop(Duration.ofSeconds(60));
+        }
+    }
+}

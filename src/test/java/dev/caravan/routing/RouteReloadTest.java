@@ -1,0 +1,190 @@
+package dev.caravan.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.Jms;
+import dev.caravan.testing.RouteFiles;
+
+/**
+ * Route files are picked up, replaced and removed while Caravan runs, and a broken file never takes running routes
+ * down with it.
+ */
+@QuarkusTest
+@QuarkusTestResource(CaravanTestResource.class)
+class RouteReloadTest {
+
+    private static final Logger LOG = Logger.getLogger(RouteReloadTest.class);
+
+    @Inject
+    RouteFileLoader loader;
+
+    @Inject
+    CamelContext camel;
+
+    @ConfigProperty(name = "caravan.broker.port")
+    int port;
+
+    RouteFiles files;
+
+    @BeforeEach
+    void setUp() {
+        files = new RouteFiles(loader);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (String name : new String[]{"reload-a.camel.yaml", "reload-b.camel.yaml", "reload-broken.camel.yaml",
+                "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml"}) {
+            if (files.status(name).isPresent()) {
+                files.undeploy(name);
+            }
+        }
+    }
+
+    static String prefixRoute(String id, String in, String out, String prefix) {
+        return """
+                # test route: prefixes the body
+                - route:
+                    id: %s
+                    from:
+                      uri: "jms:queue:%s"
+                      steps:
+                        - setBody:
+                            simple: "%s:${body}"
+                        - to:
+                            uri: "jms:queue:%s"
+                """.formatted(id, in, prefix, out);
+    }
+
+    private String roundTrip(Jms client, String in, String out, String body) throws Exception {
+        client.sendText(in, body);
+        var reply = client.receive(out, 10_000);
+        assertThat(reply).as("reply on " + out).isNotNull();
+        return Jms.text(reply);
+    }
+
+    @Test
+    void addedFileIsPickedUpAndEditingReplacesTheRoute() throws Exception {
+        long started = System.nanoTime();
+        files.write("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v1"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> camel.getRouteController().getRouteStatus("reload-a") == ServiceStatus.Started);
+        LOG.infof("route file write -> route started: %d ms", (System.nanoTime() - started) / 1_000_000);
+
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "x")).isEqualTo("v1:x");
+
+            Instant before = files.write("reload-a.camel.yaml",
+                    prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v2"));
+            assertThat(files.awaitStatus("reload-a.camel.yaml", before).failed()).isFalse();
+            assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "y")).isEqualTo("v2:y");
+            assertThat(camel.getRoutes()).filteredOn(r -> r.getRouteId().equals("reload-a")).hasSize(1);
+        }
+    }
+
+    @Test
+    void brokenFileIsReportedAndRunningRoutesKeepRunning() throws Exception {
+        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "good"));
+
+        Instant before = files.write("reload-broken.camel.yaml", "- route:\n    id: [unclosed\n  from: {");
+        RouteFileStatus broken = files.awaitStatus("reload-broken.camel.yaml", before);
+        assertThat(broken.failed()).isTrue();
+        assertThat(broken.error()).isNotBlank();
+
+        // Health names the file; readiness is down while it is broken.
+        given().when().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'route-files' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'route-files' }.data.'reload-broken.camel.yaml'",
+                        containsString("FAILED"));
+        given().auth().preemptive().basic("operator", "operator").when().get("/api/routes/files").then()
+                .statusCode(200).body("find { it.file == 'reload-broken.camel.yaml' }.state", equalTo("FAILED"));
+
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "still")).isEqualTo("good:still");
+
+            // A file that parses but cannot start (unknown component) is reported the same way.
+            before = files.write("reload-unstartable.camel.yaml", """
+                    - route:
+                        id: reload-unstartable
+                        from:
+                          uri: "nosuchcomponent:anything"
+                          steps:
+                            - to: "jms:queue:nowhere"
+                    """);
+            RouteFileStatus unstartable = files.awaitStatus("reload-unstartable.camel.yaml", before);
+            assertThat(unstartable.failed()).isTrue();
+            assertThat(unstartable.error()).contains("nosuchcomponent");
+            assertThat(camel.getRoute("reload-unstartable")).isNull();
+
+            // Breaking a running file keeps its last good version running.
+            before = files.write("reload-a.camel.yaml", "- route:\n    id: reload-a\n    from: {uri: [");
+            assertThat(files.awaitStatus("reload-a.camel.yaml", before).failed()).isTrue();
+            assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "kept")).isEqualTo("good:kept");
+        }
+
+        // Fixing the files brings readiness back.
+        files.undeploy("reload-broken.camel.yaml");
+        files.undeploy("reload-unstartable.camel.yaml");
+        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "fixed"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void duplicateRouteIdInAnotherFileIsRefused() {
+        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "first"));
+        Instant before = files.write("reload-duplicate.camel.yaml",
+                prefixRoute("reload-a", "reload.dup.in", "reload.dup.out", "second"));
+        RouteFileStatus duplicate = files.awaitStatus("reload-duplicate.camel.yaml", before);
+        assertThat(duplicate.failed()).isTrue();
+        assertThat(duplicate.error()).contains("reload-a").contains("reload-a.camel.yaml");
+        assertThat(camel.getRoute("reload-a").getEndpoint().getEndpointUri()).contains("reload.a.in");
+    }
+
+    @Test
+    void routeWithoutIdIsRefused() {
+        Instant before = files.write("reload-b.camel.yaml", """
+                - from:
+                    uri: "jms:queue:reload.b.in"
+                    steps:
+                      - to: "jms:queue:reload.b.out"
+                """);
+        RouteFileStatus status = files.awaitStatus("reload-b.camel.yaml", before);
+        assertThat(status.failed()).isTrue();
+        assertThat(status.error()).contains("no id");
+    }
+
+    @Test
+    void removingTheFileStopsTheRoute() throws Exception {
+        files.deploy("reload-b.camel.yaml", prefixRoute("reload-b", "reload.b.in", "reload.b.out", "b"));
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            assertThat(roundTrip(client, "reload.b.in", "reload.b.out", "1")).isEqualTo("b:1");
+            files.undeploy("reload-b.camel.yaml");
+            assertThat(camel.getRoute("reload-b")).isNull();
+            client.sendText("reload.b.in", "2");
+            assertThat(client.receive("reload.b.out", 1_000)).as("nothing routes any more").isNull();
+            // The message waits on its queue for whoever consumes it next.
+            assertThat(Jms.text(client.receive("reload.b.in", 5_000))).isEqualTo("2");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.caravan.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.Jms;
+
+/** The worked examples in {@code routes/} do what their header comments promise. */
+@QuarkusTest
+@QuarkusTestResource(CaravanTestResource.class)
+class ShippedRoutesTest {
+
+    @ConfigProperty(name = "caravan.broker.port")
+    int port;
+
+    @Test
+    void pointToPointWorkerAcceptsEveryOrderOnce() throws Exception {
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            for (int i = 0; i < 20; i++) {
+                client.sendText("orders", "order-" + i);
+            }
+            List<Message> accepted = client.receive("orders.accepted", 20, 10_000);
+            assertThat(accepted.stream().map(Jms::text).collect(Collectors.toSet())).hasSize(20);
+            assertThat(accepted).allSatisfy(m -> assertThat(header(m, "CaravanAcceptedBy"))
+                    .isEqualTo("caravan/orders-worker"));
+            assertThat(client.receive("orders.accepted", 200)).isNull();
+        }
+    }
+
+    @Test
+    void everySubscriberGetsEachEvent() throws Exception {
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            for (int i = 0; i < 10; i++) {
+                client.publishText("orders.events", "event-" + i);
+            }
+            Set<String> audit = client.receive("audit.orders", 10, 10_000).stream().map(Jms::text)
+                    .collect(Collectors.toSet());
+            Set<String> billing = client.receive("billing.orders", 10, 10_000).stream().map(Jms::text)
+                    .collect(Collectors.toSet());
+            assertThat(audit).hasSize(10).isEqualTo(billing);
+        }
+    }
+
+    private static String header(Message message, String name) {
+        try {
+            return message.getStringProperty(name);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.caravan.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives the test run its own routes directory (seeded with the shipped examples, so they are tested too), its own
+ * broker data directory and a free broker port. Applies to every {@code @QuarkusTest}, so they share one boot.
+ */
+public class CaravanTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path base = Files.createDirectories(Path.of("target", "caravan-test")).toAbsolutePath();
+            Path run = Files.createTempDirectory(base, "run-");
+            Path routes = Files.createDirectories(run.resolve("routes"));
+            Path data = Files.createDirectories(run.resolve("data"));
+            try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
+                for (Path file : shipped.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(file, routes.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return Map.of(
+                    "caravan.routes.dir", routes.toString(),
+                    "caravan.data.dir", data.toString(),
+                    "caravan.broker.port", Integer.toString(Ports.free()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        // The run directory stays under target/ for post-mortems; mvn clean removes it.
+    }
+}
