@@ -31,6 +31,13 @@ public interface BrokerConfig {
     /** Core URL of an external broker (HA pair or cluster), used when {@link #embedded()} is false. */
     Optional<String> url();
 
+    /**
+     * Nanoseconds the journal gathers commits into one fsync; near the disk's sync time is best (Artemis' NIO default
+     * of 3.3 ms caps transacted throughput on fast disks).
+     */
+    @WithDefault("300000")
+    long journalBufferTimeout();
+
     /** Broker-side redelivery for every address (broker.xml placeholders). */
     Redelivery redelivery();
 

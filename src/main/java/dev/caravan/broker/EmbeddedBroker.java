@@ -64,7 +64,8 @@ public class EmbeddedBroker {
                 "caravan.broker.redelivery.delay", Long.toString(config.redelivery().delay()),
                 "caravan.broker.redelivery.multiplier", Double.toString(config.redelivery().multiplier()),
                 "caravan.broker.redelivery.max-delay", Long.toString(config.redelivery().maxDelay()),
-                "caravan.broker.redelivery.max-attempts", Integer.toString(config.redelivery().maxAttempts()))
+                "caravan.broker.redelivery.max-attempts", Integer.toString(config.redelivery().maxAttempts()),
+                "caravan.broker.journal-buffer-timeout", Long.toString(config.journalBufferTimeout()))
                 .forEach(System::setProperty);
         try {
             FileConfiguration configuration = new FileConfiguration();

@@ -39,7 +39,7 @@ class RestartIT {
                     client.sendText("restart.kept", body);
                 }
             }
-            assertThat(caravan.stop(Duration.ofSeconds(60))).isZero();
+            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
         }
         try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
             caravan.awaitReady(START);
@@ -82,7 +82,7 @@ class RestartIT {
                 client.sendText("slow.in", "job-1");
                 assertThat(client.receive("slow.started", 20_000)).as("processing began").isNotNull();
             }
-            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit").isZero();
+            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
         }
         // Restart without the route: whatever is on the queues now is what the graceful stop left behind.
         try (CaravanProcess caravan = CaravanProcess.start(run, emptyRoutes, data, httpPort, brokerPort,

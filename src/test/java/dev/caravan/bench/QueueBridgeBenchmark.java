@@ -1,0 +1,242 @@
+package dev.caravan.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+
+import dev.caravan.testing.RouteFiles;
+
+/**
+ * Queue-to-queue bridging on one embedded broker, persistent 1 KiB messages: (a) a hand-written plain JMS bridge
+ * (transacted session, receive, send, commit per message) against (b) the equivalent Caravan YAML route, with the same
+ * number of consumers. Rounds alternate a/b so drift on a noisy machine hits both; medians are compared.
+ * <p>
+ * Each round preloads the input queue, then times the bridge from start until every message is on the output queue. A
+ * warm-up round of each runs first and is not recorded.
+ */
+public final class QueueBridgeBenchmark {
+
+    /** Result of one benchmark run. */
+    public record Result(int messages, int consumers, List<Double> plainRates, List<Double> caravanRates) {
+        public double plainMedian() {
+            return median(plainRates);
+        }
+
+        public double caravanMedian() {
+            return median(caravanRates);
+        }
+
+        public double ratio() {
+            return caravanMedian() / plainMedian();
+        }
+
+        public String table() {
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(Locale.ROOT, "Queue -> queue, persistent 1 KiB, %d messages, %d consumers%n",
+                    messages, consumers));
+            out.append(String.format(Locale.ROOT, "%-34s %12s %12s %12s%n", "scenario", "median msg/s", "min",
+                    "max"));
+            out.append(row("(a) plain JMS bridge", plainRates));
+            out.append(row("(b) Caravan YAML route", caravanRates));
+            out.append(String.format(Locale.ROOT, "ratio (b)/(a) = %.2f%n", ratio()));
+            return out.toString();
+        }
+
+        public String json() {
+            return String.format(Locale.ROOT, "{\"messages\":%d,\"consumers\":%d,\"plainRates\":%s,"
+                    + "\"caravanRates\":%s,\"plainMedian\":%.1f,\"caravanMedian\":%.1f,\"ratio\":%.3f}",
+                    messages, consumers, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio());
+        }
+
+        private static String row(String name, List<Double> rates) {
+            return String.format(Locale.ROOT, "%-34s %12.0f %12.0f %12.0f%n", name, median(rates),
+                    rates.stream().mapToDouble(d -> d).min().orElse(0),
+                    rates.stream().mapToDouble(d -> d).max().orElse(0));
+        }
+    }
+
+    static final String ROUTE_FILE = "bench-bridge.camel.yaml";
+    static final String ROUTE_ID = "bench-bridge";
+
+    private final ActiveMQServer server;
+    private final CamelContext camel;
+    private final RouteFiles routes;
+    private final ActiveMQConnectionFactory factory;
+    private final int consumers;
+    private final byte[] payload = new byte[1024];
+
+    public QueueBridgeBenchmark(ActiveMQServer server, CamelContext camel, RouteFiles routes,
+            ActiveMQConnectionFactory factory, int consumers) {
+        this.server = server;
+        this.camel = camel;
+        this.routes = routes;
+        this.factory = factory;
+        this.consumers = consumers;
+        new Random(42).nextBytes(payload);
+    }
+
+    public Result run(int messages, int rounds) throws Exception {
+        routes.deploy(ROUTE_FILE, """
+                # Benchmark (b): the plain queue-to-queue route, as an integration developer would write it.
+                - route:
+                    id: %s
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:bench.caravan.in"
+                      parameters:
+                        concurrentConsumers: %d
+                      steps:
+                        - to: "jms:queue:bench.caravan.out"
+                """.formatted(ROUTE_ID, consumers));
+        List<Double> plain = new ArrayList<>();
+        List<Double> caravan = new ArrayList<>();
+        try {
+            // Warm-up (JIT, journal files, connections): one round of each, not recorded.
+            plainBridgeRound(Math.max(messages / 2, 100));
+            caravanRound(Math.max(messages / 2, 100));
+            for (int round = 0; round < rounds; round++) {
+                plain.add(plainBridgeRound(messages));
+                caravan.add(caravanRound(messages));
+            }
+        } finally {
+            routes.undeploy(ROUTE_FILE);
+        }
+        return new Result(messages, consumers, plain, caravan);
+    }
+
+    private double plainBridgeRound(int messages) throws Exception {
+        preload("bench.plain.in", messages);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger failures = new AtomicInteger();
+        CountDownLatch ready = new CountDownLatch(consumers);
+        List<Thread> threads = new ArrayList<>();
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            long started = System.nanoTime();
+            for (int i = 0; i < consumers; i++) {
+                Thread thread = new Thread(() -> {
+                    try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+                        MessageConsumer consumer = session.createConsumer(session.createQueue("bench.plain.in"));
+                        MessageProducer producer = session.createProducer(session.createQueue("bench.plain.out"));
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        ready.countDown();
+                        while (running.get()) {
+                            Message message = consumer.receive(100);
+                            if (message != null) {
+                                producer.send(message);
+                                session.commit();
+                            }
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        ready.countDown();
+                    }
+                }, "plain-bridge-" + i);
+                thread.start();
+                threads.add(thread);
+            }
+            double rate = awaitDelivered("bench.plain.out", messages, started);
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " plain bridge threads failed");
+            }
+            purge("bench.plain.out");
+            return rate;
+        }
+    }
+
+    private double caravanRound(int messages) throws Exception {
+        preload("bench.caravan.in", messages);
+        long started = System.nanoTime();
+        camel.getRouteController().startRoute(ROUTE_ID);
+        double rate = awaitDelivered("bench.caravan.out", messages, started);
+        camel.getRouteController().stopRoute(ROUTE_ID, 30, TimeUnit.SECONDS);
+        if (camel.getRouteController().getRouteStatus(ROUTE_ID) != ServiceStatus.Stopped) {
+            throw new IllegalStateException("benchmark route did not stop");
+        }
+        purge("bench.caravan.out");
+        return rate;
+    }
+
+    private void preload(String queue, int messages) throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            Queue destination = session.createQueue(queue);
+            MessageProducer producer = session.createProducer(destination);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 1; i <= messages; i++) {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(payload);
+                producer.send(message);
+                if (i % 500 == 0) {
+                    session.commit();
+                }
+            }
+            session.commit();
+        }
+    }
+
+    private double awaitDelivered(String queue, int messages, long startedNanos) throws InterruptedException {
+        var target = SimpleString.of(queue);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (true) {
+            var q = server.locateQueue(target);
+            if (q != null && q.getMessageCount() >= messages) {
+                double seconds = (System.nanoTime() - startedNanos) / 1e9;
+                return messages / seconds;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(queue + " did not receive " + messages + " messages in 5 minutes");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private void purge(String queue) throws Exception {
+        var q = server.locateQueue(SimpleString.of(queue));
+        if (q != null) {
+            q.deleteAllReferences();
+        }
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(d -> d).sorted().toArray();
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    public static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+}
