@@ -115,8 +115,8 @@ public final class QueueBridgeBenchmark {
         List<Double> caravan = new ArrayList<>();
         try {
             // Warm-up (JIT, journal files, connections): one round of each, not recorded.
-            plainBridgeRound(Math.max(messages / 2, 100));
-            caravanRound(Math.max(messages / 2, 100));
+            plainBridgeRound(messages);
+            caravanRound(messages);
             for (int round = 0; round < rounds; round++) {
                 plain.add(plainBridgeRound(messages));
                 caravan.add(caravanRound(messages));

@@ -1,0 +1,112 @@
+package dev.caravan.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.inject.Inject;
+import jakarta.jms.Message;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.Jms;
+import dev.caravan.testing.RouteFiles;
+
+/** The expression languages DESIGN.md promises route authors, each used from a YAML route. */
+@QuarkusTest
+@QuarkusTestResource(CaravanTestResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LanguagesTest {
+
+    private static final String FILE = "languages.camel.yaml";
+
+    @Inject
+    RouteFileLoader loader;
+
+    @ConfigProperty(name = "caravan.broker.port")
+    int port;
+
+    RouteFiles files;
+
+    @BeforeAll
+    void deploy() {
+        files = new RouteFiles(loader);
+        files.deploy(FILE, """
+                - route:
+                    id: languages-json
+                    from:
+                      uri: "jms:queue:lang.json.in"
+                      steps:
+                        - setHeader:
+                            name: customer
+                            jsonpath: "$.customer.name"
+                        - setHeader:
+                            name: total
+                            jq:
+                              expression: ".lines | map(.price * .qty) | add"
+                              resultType: java.lang.String
+                        - setHeader:
+                            name: source
+                            header: origin
+                        - setHeader:
+                            name: channel
+                            constant: "json"
+                        - setHeader:
+                            name: summary
+                            simple: "${header.customer} owes ${header.total}"
+                        - to: "jms:queue:lang.out"
+                - route:
+                    id: languages-xml
+                    from:
+                      uri: "jms:queue:lang.xml.in"
+                      steps:
+                        - setHeader:
+                            name: customer
+                            xpath:
+                              expression: "/order/customer/text()"
+                              resultType: java.lang.String
+                        - setHeader:
+                            name: channel
+                            constant: "xml"
+                        - to: "jms:queue:lang.out"
+                """);
+    }
+
+    @AfterAll
+    void undeploy() {
+        files.undeploy(FILE);
+    }
+
+    @Test
+    void jsonPathJqSimpleHeaderAndConstant() throws Exception {
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            client.sendText("lang.json.in", """
+                    {"customer": {"name": "Ada"}, "lines": [{"price": 2.5, "qty": 2}, {"price": 1, "qty": 3}]}
+                    """, "origin", "shop");
+            Message out = client.receive("lang.out", 10_000);
+            assertThat(out).isNotNull();
+            assertThat(out.getStringProperty("customer")).isEqualTo("Ada");
+            assertThat(Double.parseDouble(out.getStringProperty("total"))).isEqualTo(8.0);
+            assertThat(out.getStringProperty("source")).isEqualTo("shop");
+            assertThat(out.getStringProperty("channel")).isEqualTo("json");
+            assertThat(out.getStringProperty("summary")).startsWith("Ada owes 8");
+        }
+    }
+
+    @Test
+    void xpath() throws Exception {
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            client.sendText("lang.xml.in", "<order><customer>Grace</customer></order>");
+            Message out = client.receive("lang.out", 10_000);
+            assertThat(out).isNotNull();
+            assertThat(out.getStringProperty("customer")).isEqualTo("Grace");
+            assertThat(out.getStringProperty("channel")).isEqualTo("xml");
+        }
+    }
+}
