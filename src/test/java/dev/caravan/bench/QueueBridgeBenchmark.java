@@ -53,6 +53,15 @@ public final class QueueBridgeBenchmark {
             return caravanMedian() / plainMedian();
         }
 
+        /** (b)/(a) of each round: the two halves of a round ran seconds apart, so they share the machine's mood. */
+        public List<Double> roundRatios() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(plainRates.size(), caravanRates.size()); i++) {
+                ratios.add(caravanRates.get(i) / plainRates.get(i));
+            }
+            return ratios;
+        }
+
         public String table() {
             StringBuilder out = new StringBuilder();
             out.append(String.format(Locale.ROOT, "Queue -> queue, persistent 1 KiB, %d messages, %d consumers%n",
@@ -61,14 +70,18 @@ public final class QueueBridgeBenchmark {
                     "max"));
             out.append(row("(a) plain JMS bridge", plainRates));
             out.append(row("(b) Caravan YAML route", caravanRates));
-            out.append(String.format(Locale.ROOT, "ratio (b)/(a) = %.2f%n", ratio()));
+            out.append(String.format(Locale.ROOT, "ratio (b)/(a) of medians = %.2f; median of per-round ratios = %.2f"
+                    + " (rounds: %s)%n", ratio(), median(roundRatios()),
+                    roundRatios().stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
             return out.toString();
         }
 
         public String json() {
             return String.format(Locale.ROOT, "{\"messages\":%d,\"consumers\":%d,\"plainRates\":%s,"
-                    + "\"caravanRates\":%s,\"plainMedian\":%.1f,\"caravanMedian\":%.1f,\"ratio\":%.3f}",
-                    messages, consumers, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio());
+                    + "\"caravanRates\":%s,\"plainMedian\":%.1f,\"caravanMedian\":%.1f,\"ratio\":%.3f,"
+                    + "\"roundRatioMedian\":%.3f}",
+                    messages, consumers, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio(),
+                    median(roundRatios()));
         }
 
         private static String row(String name, List<Double> rates) {
