@@ -8,16 +8,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.broker.EmbeddedBroker;
-import dev.caravan.routing.RouteFileLoader;
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.RouteFiles;
 
 /**
@@ -26,19 +23,12 @@ import dev.caravan.testing.RouteFiles;
  * is asserted here: the ratio target is read off the benchmark's output.
  */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class QueueBridgeBenchmarkTest {
+class QueueBridgeBenchmarkTest extends CaravanTestSupport {
 
     private static final Logger LOG = Logger.getLogger(QueueBridgeBenchmarkTest.class);
 
     @Inject
     EmbeddedBroker broker;
-
-    @Inject
-    CamelContext camel;
-
-    @Inject
-    RouteFileLoader loader;
 
     @Inject
     @Named("caravanDirectConnectionFactory")

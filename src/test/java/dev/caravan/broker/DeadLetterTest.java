@@ -8,43 +8,27 @@ import java.time.Duration;
 import jakarta.inject.Inject;
 import jakarta.jms.Message;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.routing.RouteFileLoader;
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.RouteFiles;
 
 /**
  * A route that fails on every delivery rolls back to the broker, which redelivers it with back-off and, after the
  * configured attempts, moves it to {@code DLQ.<queue>} with its body and headers intact.
  */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class DeadLetterTest {
-
-    @Inject
-    RouteFileLoader loader;
-
-    @Inject
-    CamelContext camel;
+class DeadLetterTest extends CaravanTestSupport {
 
     @Inject
     BrokerConfig broker;
 
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
-
     @Test
     void failingRouteEndsInThePerQueueDeadLetterQueue() throws Exception {
-        RouteFiles files = new RouteFiles(loader);
-        files.deploy("dlq-always-fails.camel.yaml", """
+        files().deploy("dlq-always-fails.camel.yaml", """
                 - route:
                     id: dlq-always-fails
                     from:
@@ -74,7 +58,7 @@ class DeadLetterTest {
             assertThat(operator.receive("dlq.test.never", 200)).isNull();
             assertThat(operator.receive("dlq.test.orders", 200)).as("nothing left on the queue").isNull();
         } finally {
-            files.undeploy("dlq-always-fails.camel.yaml");
+            files().undeploy("dlq-always-fails.camel.yaml");
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -18,7 +17,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import org.apache.qpid.jms.JmsConnectionFactory;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,33 +33,21 @@ import io.vertx.ext.stomp.StompClient;
 import io.vertx.ext.stomp.StompClientConnection;
 import io.vertx.ext.stomp.StompClientOptions;
 
-import dev.caravan.routing.RouteFileLoader;
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.RouteFiles;
 
 /**
  * Each protocol's own client sends through a route loaded from the routes directory and receives what the route made
  * of it, over the embedded broker's single acceptor.
  */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProtocolClientsTest {
+class ProtocolClientsTest extends CaravanTestSupport {
 
     private static final String FILE = "protocol-echo.camel.yaml";
 
-    @Inject
-    RouteFileLoader loader;
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
-
-    RouteFiles files;
-
     @BeforeAll
     void deployEchoRoutes() {
-        files = new RouteFiles(loader);
         StringBuilder yaml = new StringBuilder();
         for (String protocol : new String[]{"core", "amqp", "stomp", "openwire"}) {
             yaml.append(echoRoute(protocol, "jms:queue:proto." + protocol + ".in", "jms:queue:proto." + protocol
@@ -70,12 +55,12 @@ class ProtocolClientsTest {
         }
         // MQTT is publish-subscribe: MQTT topic devices/echo is the multicast address devices.echo.
         yaml.append(echoRoute("mqtt", "jms:topic:devices.echo", "jms:topic:devices.echo.reply"));
-        files.deploy(FILE, yaml.toString());
+        files().deploy(FILE, yaml.toString());
     }
 
     @AfterAll
     void removeEchoRoutes() {
-        files.undeploy(FILE);
+        files().undeploy(FILE);
     }
 
     private static String echoRoute(String protocol, String from, String to) {

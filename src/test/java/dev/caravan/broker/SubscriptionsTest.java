@@ -8,40 +8,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 
-import org.apache.camel.CamelContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.routing.RouteFileLoader;
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.RouteFiles;
 
 /** Durable subscriptions keep what was published while the subscriber was away; shared ones split the load. */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class SubscriptionsTest {
-
-    @Inject
-    RouteFileLoader loader;
-
-    @Inject
-    CamelContext camel;
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
+class SubscriptionsTest extends CaravanTestSupport {
 
     @Test
     void durableSubscriberMissesNothingWhileStopped() throws Exception {
-        RouteFiles files = new RouteFiles(loader);
-        files.deploy("subs-durable.camel.yaml", """
+        files().deploy("subs-durable.camel.yaml", """
                 - route:
                     id: subs-durable
                     from:
@@ -69,15 +52,14 @@ class SubscriptionsTest {
             assertThat(received).containsExactlyElementsOf(
                     IntStream.range(0, 10).mapToObj(i -> "while-stopped-" + i).toList());
         } finally {
-            files.undeploy("subs-durable.camel.yaml");
+            files().undeploy("subs-durable.camel.yaml");
         }
     }
 
     @Test
     void sharedSubscriptionSplitsTheLoadAndLosesNothing() throws Exception {
-        RouteFiles files = new RouteFiles(loader);
         for (String member : List.of("a", "b")) {
-            files.deploy("subs-shared-" + member + ".camel.yaml", """
+            files().deploy("subs-shared-" + member + ".camel.yaml", """
                     - route:
                         id: subs-shared-%s
                         from:
@@ -108,8 +90,8 @@ class SubscriptionsTest {
             assertThat(perMember).containsOnlyKeys("a", "b");
             assertThat(perMember.values()).allSatisfy(n -> assertThat(n).isPositive());
         } finally {
-            files.undeploy("subs-shared-a.camel.yaml");
-            files.undeploy("subs-shared-b.camel.yaml");
+            files().undeploy("subs-shared-a.camel.yaml");
+            files().undeploy("subs-shared-b.camel.yaml");
         }
     }
 

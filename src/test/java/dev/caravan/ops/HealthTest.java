@@ -6,15 +6,13 @@ import static org.hamcrest.Matchers.hasItems;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 
 /** Readiness covers the broker, the routes and the route files; liveness the route watcher. */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class HealthTest {
+class HealthTest extends CaravanTestSupport {
 
     @Test
     void readinessNamesBrokerRoutesAndRouteFiles() {

@@ -2,42 +2,28 @@ package dev.caravan.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.inject.Inject;
 import jakarta.jms.Message;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.RouteFiles;
 
 /** The expression languages DESIGN.md promises route authors, each used from a YAML route. */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LanguagesTest {
+class LanguagesTest extends CaravanTestSupport {
 
     private static final String FILE = "languages.camel.yaml";
 
-    @Inject
-    RouteFileLoader loader;
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
-
-    RouteFiles files;
-
     @BeforeAll
     void deploy() {
-        files = new RouteFiles(loader);
-        files.deploy(FILE, """
+        files().deploy(FILE, """
                 - route:
                     id: languages-json
                     from:
@@ -80,7 +66,7 @@ class LanguagesTest {
 
     @AfterAll
     void undeploy() {
-        files.undeploy(FILE);
+        files().undeploy(FILE);
     }
 
     @Test

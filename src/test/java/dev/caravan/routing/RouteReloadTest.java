@@ -9,55 +9,31 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.time.Instant;
 
-import jakarta.inject.Inject;
-
-import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.RouteFiles;
 
 /**
  * Route files are picked up, replaced and removed while Caravan runs, and a broken file never takes running routes
  * down with it.
  */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class RouteReloadTest {
+class RouteReloadTest extends CaravanTestSupport {
 
     private static final Logger LOG = Logger.getLogger(RouteReloadTest.class);
-
-    @Inject
-    RouteFileLoader loader;
-
-    @Inject
-    CamelContext camel;
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
-
-    RouteFiles files;
-
-    @BeforeEach
-    void setUp() {
-        files = new RouteFiles(loader);
-    }
 
     @AfterEach
     void cleanUp() {
         for (String name : new String[]{"reload-a.camel.yaml", "reload-b.camel.yaml", "reload-broken.camel.yaml",
                 "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml"}) {
-            if (files.status(name).isPresent()) {
-                files.undeploy(name);
+            if (files().status(name).isPresent()) {
+                files().undeploy(name);
             }
         }
     }
@@ -87,7 +63,7 @@ class RouteReloadTest {
     @Test
     void addedFileIsPickedUpAndEditingReplacesTheRoute() throws Exception {
         long started = System.nanoTime();
-        files.write("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v1"));
+        files().write("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v1"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> camel.getRouteController().getRouteStatus("reload-a") == ServiceStatus.Started);
         LOG.infof("route file write -> route started: %d ms", (System.nanoTime() - started) / 1_000_000);
@@ -95,9 +71,9 @@ class RouteReloadTest {
         try (Jms client = Jms.connect(port, "app", "app")) {
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "x")).isEqualTo("v1:x");
 
-            Instant before = files.write("reload-a.camel.yaml",
+            Instant before = files().write("reload-a.camel.yaml",
                     prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v2"));
-            assertThat(files.awaitStatus("reload-a.camel.yaml", before).failed()).isFalse();
+            assertThat(files().awaitStatus("reload-a.camel.yaml", before).failed()).isFalse();
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "y")).isEqualTo("v2:y");
             assertThat(camel.getRoutes()).filteredOn(r -> r.getRouteId().equals("reload-a")).hasSize(1);
         }
@@ -105,10 +81,10 @@ class RouteReloadTest {
 
     @Test
     void brokenFileIsReportedAndRunningRoutesKeepRunning() throws Exception {
-        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "good"));
+        files().deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "good"));
 
-        Instant before = files.write("reload-broken.camel.yaml", "- route:\n    id: [unclosed\n  from: {");
-        RouteFileStatus broken = files.awaitStatus("reload-broken.camel.yaml", before);
+        Instant before = files().write("reload-broken.camel.yaml", "- route:\n    id: [unclosed\n  from: {");
+        RouteFileStatus broken = files().awaitStatus("reload-broken.camel.yaml", before);
         assertThat(broken.failed()).isTrue();
         assertThat(broken.error()).isNotBlank();
 
@@ -124,7 +100,7 @@ class RouteReloadTest {
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "still")).isEqualTo("good:still");
 
             // A file that parses but cannot start (unknown component) is reported the same way.
-            before = files.write("reload-unstartable.camel.yaml", """
+            before = files().write("reload-unstartable.camel.yaml", """
                     - route:
                         id: reload-unstartable
                         from:
@@ -132,30 +108,30 @@ class RouteReloadTest {
                           steps:
                             - to: "jms:queue:nowhere"
                     """);
-            RouteFileStatus unstartable = files.awaitStatus("reload-unstartable.camel.yaml", before);
+            RouteFileStatus unstartable = files().awaitStatus("reload-unstartable.camel.yaml", before);
             assertThat(unstartable.failed()).isTrue();
             assertThat(unstartable.error()).contains("nosuchcomponent");
             assertThat(camel.getRoute("reload-unstartable")).isNull();
 
             // Breaking a running file keeps its last good version running.
-            before = files.write("reload-a.camel.yaml", "- route:\n    id: reload-a\n    from: {uri: [");
-            assertThat(files.awaitStatus("reload-a.camel.yaml", before).failed()).isTrue();
+            before = files().write("reload-a.camel.yaml", "- route:\n    id: reload-a\n    from: {uri: [");
+            assertThat(files().awaitStatus("reload-a.camel.yaml", before).failed()).isTrue();
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "kept")).isEqualTo("good:kept");
         }
 
         // Fixing the files brings readiness back.
-        files.undeploy("reload-broken.camel.yaml");
-        files.undeploy("reload-unstartable.camel.yaml");
-        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "fixed"));
+        files().undeploy("reload-broken.camel.yaml");
+        files().undeploy("reload-unstartable.camel.yaml");
+        files().deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "fixed"));
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
     void duplicateRouteIdInAnotherFileIsRefused() {
-        files.deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "first"));
-        Instant before = files.write("reload-duplicate.camel.yaml",
+        files().deploy("reload-a.camel.yaml", prefixRoute("reload-a", "reload.a.in", "reload.a.out", "first"));
+        Instant before = files().write("reload-duplicate.camel.yaml",
                 prefixRoute("reload-a", "reload.dup.in", "reload.dup.out", "second"));
-        RouteFileStatus duplicate = files.awaitStatus("reload-duplicate.camel.yaml", before);
+        RouteFileStatus duplicate = files().awaitStatus("reload-duplicate.camel.yaml", before);
         assertThat(duplicate.failed()).isTrue();
         assertThat(duplicate.error()).contains("reload-a").contains("reload-a.camel.yaml");
         assertThat(camel.getRoute("reload-a").getEndpoint().getEndpointUri()).contains("reload.a.in");
@@ -163,23 +139,23 @@ class RouteReloadTest {
 
     @Test
     void routeWithoutIdIsRefused() {
-        Instant before = files.write("reload-b.camel.yaml", """
+        Instant before = files().write("reload-b.camel.yaml", """
                 - from:
                     uri: "jms:queue:reload.b.in"
                     steps:
                       - to: "jms:queue:reload.b.out"
                 """);
-        RouteFileStatus status = files.awaitStatus("reload-b.camel.yaml", before);
+        RouteFileStatus status = files().awaitStatus("reload-b.camel.yaml", before);
         assertThat(status.failed()).isTrue();
         assertThat(status.error()).contains("no id");
     }
 
     @Test
     void removingTheFileStopsTheRoute() throws Exception {
-        files.deploy("reload-b.camel.yaml", prefixRoute("reload-b", "reload.b.in", "reload.b.out", "b"));
+        files().deploy("reload-b.camel.yaml", prefixRoute("reload-b", "reload.b.in", "reload.b.out", "b"));
         try (Jms client = Jms.connect(port, "app", "app")) {
             assertThat(roundTrip(client, "reload.b.in", "reload.b.out", "1")).isEqualTo("b:1");
-            files.undeploy("reload-b.camel.yaml");
+            files().undeploy("reload-b.camel.yaml");
             assertThat(camel.getRoute("reload-b")).isNull();
             client.sendText("reload.b.in", "2");
             assertThat(client.receive("reload.b.out", 1_000)).as("nothing routes any more").isNull();

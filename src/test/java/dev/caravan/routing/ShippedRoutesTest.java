@@ -9,22 +9,16 @@ import java.util.stream.Collectors;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
 /** The worked examples in {@code routes/} do what their header comments promise. */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class ShippedRoutesTest {
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
+class ShippedRoutesTest extends CaravanTestSupport {
 
     @Test
     void pointToPointWorkerAcceptsEveryOrderOnce() throws Exception {

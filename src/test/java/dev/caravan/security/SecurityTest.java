@@ -15,26 +15,20 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.qpid.jms.JmsConnectionFactory;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.testing.CaravanTestResource;
+import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
 /** One set of users guards the broker (every protocol) and HTTP; roles decide what each may do. */
 @QuarkusTest
-@QuarkusTestResource(CaravanTestResource.class)
-class SecurityTest {
-
-    @ConfigProperty(name = "caravan.broker.port")
-    int port;
+class SecurityTest extends CaravanTestSupport {
 
     @Test
     void wrongPasswordIsRefusedOnCore() {
