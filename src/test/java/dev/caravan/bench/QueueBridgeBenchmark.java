@@ -40,7 +40,8 @@ import dev.caravan.testing.RouteFiles;
 public final class QueueBridgeBenchmark {
 
     /** Result of one benchmark run. */
-    public record Result(int messages, int consumers, List<Double> plainRates, List<Double> caravanRates) {
+    public record Result(int messages, int consumers, List<Double> plainRates, List<Double> caravanRates,
+            List<Double> plainCpuMicros, List<Double> caravanCpuMicros) {
         public double plainMedian() {
             return median(plainRates);
         }
@@ -70,6 +71,9 @@ public final class QueueBridgeBenchmark {
                     "max"));
             out.append(row("(a) plain JMS bridge", plainRates));
             out.append(row("(b) Caravan YAML route", caravanRates));
+            out.append(
+                    String.format(Locale.ROOT, "process CPU per message (broker + bridge): (a) %.0f us, (b) %.0f us%n",
+                            median(plainCpuMicros), median(caravanCpuMicros)));
             out.append(String.format(Locale.ROOT, "ratio (b)/(a) of medians = %.2f; median of per-round ratios = %.2f"
                     + " (rounds: %s)%n", ratio(), median(roundRatios()),
                     roundRatios().stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
@@ -79,9 +83,10 @@ public final class QueueBridgeBenchmark {
         public String json() {
             return String.format(Locale.ROOT, "{\"messages\":%d,\"consumers\":%d,\"plainRates\":%s,"
                     + "\"caravanRates\":%s,\"plainMedian\":%.1f,\"caravanMedian\":%.1f,\"ratio\":%.3f,"
-                    + "\"roundRatioMedian\":%.3f}",
+                    + "\"roundRatioMedian\":%.3f,\"plainCpuMicrosPerMessage\":%.1f,"
+                    + "\"caravanCpuMicrosPerMessage\":%.1f}",
                     messages, consumers, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio(),
-                    median(roundRatios()));
+                    median(roundRatios()), median(plainCpuMicros), median(caravanCpuMicros));
         }
 
         private static String row(String name, List<Double> rates) {
@@ -126,18 +131,24 @@ public final class QueueBridgeBenchmark {
                 """.formatted(ROUTE_ID, consumers));
         List<Double> plain = new ArrayList<>();
         List<Double> caravan = new ArrayList<>();
+        List<Double> plainCpu = new ArrayList<>();
+        List<Double> caravanCpu = new ArrayList<>();
         try {
             // Warm-up (JIT, journal files, connections): one round of each, not recorded.
             plainBridgeRound(messages);
             caravanRound(messages);
             for (int round = 0; round < rounds; round++) {
+                long cpu = processCpuNanos();
                 plain.add(plainBridgeRound(messages));
+                plainCpu.add((processCpuNanos() - cpu) / 1e3 / messages);
+                cpu = processCpuNanos();
                 caravan.add(caravanRound(messages));
+                caravanCpu.add((processCpuNanos() - cpu) / 1e3 / messages);
             }
         } finally {
             routes.undeploy(ROUTE_FILE);
         }
-        return new Result(messages, consumers, plain, caravan);
+        return new Result(messages, consumers, plain, caravan, plainCpu, caravanCpu);
     }
 
     private double plainBridgeRound(int messages) throws Exception {
@@ -236,6 +247,15 @@ public final class QueueBridgeBenchmark {
         if (q != null) {
             q.deleteAllReferences();
         }
+    }
+
+    /**
+     * CPU time of the whole process (broker, bridge, preloading producer): both rounds do the same preloading, so the
+     * difference per message is what the bridge costs. Steadier than throughput on a shared machine.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(List<Double> values) {
