@@ -35,4 +35,19 @@ class DefaultPasswordRefusalIT {
             // refused: the broker never bound
         }
     }
+
+    @Test
+    void wildcardHttpHostWithDefaultPasswordsRefusesToStartBeforeListening() throws Exception {
+        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "refusal-");
+        int brokerPort = Ports.free();
+        try (CaravanProcess caravan = CaravanProcess.start(run, Files.createDirectories(run.resolve("routes")),
+                run.resolve("data"), Ports.free(), brokerPort, Map.of("quarkus.http.host", "0.0.0.0"))) {
+            int exit = caravan.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).isNotZero();
+            assertThat(caravan.output()).contains("Refusing to start").contains("quarkus.http.host=0.0.0.0")
+                    .contains("CARAVAN_OPERATOR_PASSWORD")
+                    // refused while the router was built: the HTTP port was never bound, the broker never started
+                    .doesNotContain("Listening on").doesNotContain("Embedded broker started");
+        }
+    }
 }
