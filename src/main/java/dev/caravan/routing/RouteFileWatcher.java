@@ -43,6 +43,9 @@ public class RouteFileWatcher {
     @Inject
     RoutesConfig config;
 
+    /** Pending-work key for "re-read every route file" (not a valid file name, so it cannot clash). */
+    private static final String RESYNC = "/resync";
+
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private ScheduledExecutorService applier;
     private WatchService watchService;
@@ -111,17 +114,21 @@ public class RouteFileWatcher {
                         continue;
                     }
                     Path file = dir.resolve((Path) event.context());
-                    if (!RouteFileLoader.isRouteFile(file)) {
-                        continue;
-                    }
+                    // Anything else that changes (a Kubernetes ConfigMap swapping its ..data symlink, a directory
+                    // renamed into place) may change what the route-file links point to: compare them all.
+                    String name = RouteFileLoader.isRouteFile(file) ? file.getFileName().toString() : RESYNC;
                     // Re-arm the timer on every event: the file is read once it has been quiet.
-                    pending.compute(file.getFileName().toString(), (name, previous) -> {
+                    pending.compute(name, (pendingKey, previous) -> {
                         if (previous != null) {
                             previous.cancel(false);
                         }
                         return applier.schedule(() -> {
-                            pending.remove(name);
-                            loader.apply(file);
+                            pending.remove(pendingKey);
+                            if (RESYNC.equals(pendingKey)) {
+                                loader.resync();
+                            } else {
+                                loader.apply(file);
+                            }
                         }, debounceMillis, TimeUnit.MILLISECONDS);
                     });
                 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -161,6 +164,47 @@ class RouteReloadTest extends CaravanTestSupport {
             assertThat(client.receive("reload.b.out", 1_000)).as("nothing routes any more").isNull();
             // The message waits on its queue for whoever consumes it next.
             assertThat(Jms.text(client.receive("reload.b.in", 5_000))).isEqualTo("2");
+        }
+    }
+
+    /**
+     * Kubernetes mounts a ConfigMap as links into a {@code ..data} directory link that it swaps atomically on update:
+     * the route file's own name never changes, only what it points to.
+     */
+    @Test
+    void configMapStyleSymlinkSwapIsPickedUp() throws Exception {
+        Path dir = files().dir();
+        Path v1 = Files.createDirectories(dir.resolve("..cm-v1"));
+        Files.writeString(v1.resolve("reload-cm.camel.yaml"),
+                prefixRoute("reload-cm", "reload.cm.in", "reload.cm.out", "cm1"));
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..cm-v1"));
+        Path link = dir.resolve("reload-cm.camel.yaml");
+        try {
+            Instant before = Instant.now();
+            Files.createSymbolicLink(link, Path.of("..data", "reload-cm.camel.yaml"));
+            assertThat(files().awaitStatus("reload-cm.camel.yaml", before).failed()).isFalse();
+            try (Jms client = connect("app")) {
+                assertThat(roundTrip(client, "reload.cm.in", "reload.cm.out", "x")).isEqualTo("cm1:x");
+
+                // The update: a new version directory, then ..data re-pointed by an atomic rename.
+                Path v2 = Files.createDirectories(dir.resolve("..cm-v2"));
+                Files.writeString(v2.resolve("reload-cm.camel.yaml"),
+                        prefixRoute("reload-cm", "reload.cm.in", "reload.cm.out", "cm2"));
+                Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..cm-v2"));
+                before = Instant.now();
+                Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                assertThat(files().awaitStatus("reload-cm.camel.yaml", before).failed()).isFalse();
+                assertThat(roundTrip(client, "reload.cm.in", "reload.cm.out", "y")).isEqualTo("cm2:y");
+            }
+        } finally {
+            Files.deleteIfExists(link);
+            await().atMost(Duration.ofSeconds(20)).until(() -> files().status("reload-cm.camel.yaml").isEmpty());
+            Files.deleteIfExists(dir.resolve("..data"));
+            for (String version : new String[]{"..cm-v1", "..cm-v2"}) {
+                Files.deleteIfExists(dir.resolve(version).resolve("reload-cm.camel.yaml"));
+                Files.deleteIfExists(dir.resolve(version));
+            }
         }
     }
 }
