@@ -74,9 +74,12 @@ class RouteReloadTest extends CaravanTestSupport {
         try (Jms client = Jms.connect(port, "app", "app")) {
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "x")).isEqualTo("v1:x");
 
+            long editStarted = System.nanoTime();
             Instant before = files().write("reload-a.camel.yaml",
                     prefixRoute("reload-a", "reload.a.in", "reload.a.out", "v2"));
             assertThat(files().awaitStatus("reload-a.camel.yaml", before).failed()).isFalse();
+            LOG.infof("route file edited -> running route replaced: %d ms",
+                    (System.nanoTime() - editStarted) / 1_000_000);
             assertThat(roundTrip(client, "reload.a.in", "reload.a.out", "y")).isEqualTo("v2:y");
             assertThat(camel.getRoutes()).filteredOn(r -> r.getRouteId().equals("reload-a")).hasSize(1);
         }
