@@ -32,7 +32,8 @@ import dev.caravan.testing.RouteFiles;
 /**
  * Queue-to-queue bridging on one embedded broker, persistent 1 KiB messages: (a) a hand-written plain JMS bridge
  * (transacted session, receive, send, commit per message) against (b) the equivalent Caravan YAML route, with the same
- * number of consumers. Rounds alternate a/b so drift on a noisy machine hits both; medians are compared.
+ * number of consumers. Each round runs both, in ABBA order, so drift on a noisy machine hits both; medians are
+ * compared.
  * <p>
  * Each round preloads the input queue, then times the bridge from start until every message is on the output queue. A
  * warm-up round of each runs first and is not recorded.
@@ -138,17 +139,32 @@ public final class QueueBridgeBenchmark {
             plainBridgeRound(messages);
             caravanRound(messages);
             for (int round = 0; round < rounds; round++) {
-                long cpu = processCpuNanos();
-                plain.add(plainBridgeRound(messages));
-                plainCpu.add((processCpuNanos() - cpu) / 1e3 / messages);
-                cpu = processCpuNanos();
-                caravan.add(caravanRound(messages));
-                caravanCpu.add((processCpuNanos() - cpu) / 1e3 / messages);
+                // ABBA order: whichever bridge runs first in a round alternates, so drift within a round (journal
+                // files filling, JIT, a neighbour's load) does not always favour the same one.
+                if (round % 2 == 0) {
+                    measurePlain(messages, plain, plainCpu);
+                    measureCaravan(messages, caravan, caravanCpu);
+                } else {
+                    measureCaravan(messages, caravan, caravanCpu);
+                    measurePlain(messages, plain, plainCpu);
+                }
             }
         } finally {
             routes.undeploy(ROUTE_FILE);
         }
         return new Result(messages, consumers, plain, caravan, plainCpu, caravanCpu);
+    }
+
+    private void measurePlain(int messages, List<Double> rates, List<Double> cpuMicros) throws Exception {
+        long cpu = processCpuNanos();
+        rates.add(plainBridgeRound(messages));
+        cpuMicros.add((processCpuNanos() - cpu) / 1e3 / messages);
+    }
+
+    private void measureCaravan(int messages, List<Double> rates, List<Double> cpuMicros) throws Exception {
+        long cpu = processCpuNanos();
+        rates.add(caravanRound(messages));
+        cpuMicros.add((processCpuNanos() - cpu) / 1e3 / messages);
     }
 
     private double plainBridgeRound(int messages) throws Exception {
