@@ -5,7 +5,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.jms.ConnectionFactory;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
@@ -97,8 +96,7 @@ public class JmsWiring {
     @Named("jms")
     public JmsComponent jms(@Named("caravanConnectionFactory") JmsPoolConnectionFactory pooled,
             @Named("caravanDirectConnectionFactory") ActiveMQConnectionFactory direct) {
-        ConnectionFactory dedicated = direct;
-        CaravanJmsComponent jms = new CaravanJmsComponent(pooled, dedicated);
+        CaravanJmsComponent jms = new CaravanJmsComponent(pooled, direct);
         // Consuming routes are transacted by default: a failure rolls back to the broker, which redelivers.
         jms.setTransacted(true);
         jms.setLazyCreateTransactionManager(false);

@@ -20,12 +20,12 @@ import jakarta.inject.Singleton;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
-import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.jboss.logging.Logger;
@@ -74,12 +74,9 @@ public class RouteFileLoader {
     public synchronized void loadAll() {
         try {
             Files.createDirectories(dir);
-            try (Stream<Path> files = Files.list(dir)) {
-                files.filter(RouteFileLoader::isRouteFile).sorted(Comparator.comparing(Path::toString))
-                        .forEach(this::apply);
-            }
+            resync();
         } catch (IOException e) {
-            LOG.errorf(e, "Cannot read routes directory %s", dir);
+            LOG.errorf(e, "Cannot create routes directory %s", dir);
         } finally {
             initialLoadDone = true;
         }
@@ -119,19 +116,19 @@ public class RouteFileLoader {
             return current;
         }
         long started = System.nanoTime();
-        List<String> newIds;
+        ParsedFile parsed;
         try {
-            newIds = routeIdsOf(file, content);
-            checkIdsAreFree(name, newIds);
+            parsed = parse(file, content);
+            checkIdsAreFree(name, parsed.routeIds());
         } catch (Exception e) {
             return failed(name, describe(e), e);
         }
+        List<String> newIds = parsed.routeIds();
 
         List<String> oldIds = previous == null ? List.of() : previous.routeIds();
         removeRoutes(oldIds);
         try {
-            RoutesLoader routesLoader = PluginHelper.getRoutesLoader(camel);
-            routesLoader.loadRoutes(resource(file, content));
+            addToCamel(parsed.builders());
             for (String id : newIds) {
                 if (camel.getRoute(id) == null) {
                     throw new IllegalStateException("route " + id + " was not added");
@@ -144,8 +141,8 @@ public class RouteFileLoader {
             }
             return failed(name, describe(e), e);
         }
-        loaded.put(name, new LoadedFile(content, List.copyOf(newIds)));
-        RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.LOADED, List.copyOf(newIds), null,
+        loaded.put(name, new LoadedFile(content, newIds));
+        RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.LOADED, newIds, null,
                 Instant.now());
         statuses.put(name, status);
         LOG.infof("%s route file %s: routes %s (%d ms)", previous == null ? "Loaded" : "Reloaded", name, newIds,
@@ -169,13 +166,6 @@ public class RouteFileLoader {
         return statuses.values().stream().sorted(Comparator.comparing(RouteFileStatus::file)).toList();
     }
 
-    /** Route ids loaded from files. */
-    public synchronized Set<String> fileRouteIds() {
-        Set<String> ids = new HashSet<>();
-        loaded.values().forEach(f -> ids.addAll(f.routeIds()));
-        return ids;
-    }
-
     public boolean initialLoadDone() {
         return initialLoadDone;
     }
@@ -192,8 +182,12 @@ public class RouteFileLoader {
         return status;
     }
 
-    /** Parses the file without adding anything to Camel, and returns its route ids (each must be explicit). */
-    private List<String> routeIdsOf(Path file, String content) throws Exception {
+    /** A file parsed into Camel builders, not yet added to Camel, with the ids of its routes. */
+    private record ParsedFile(Collection<RoutesBuilder> builders, List<String> routeIds) {
+    }
+
+    /** Parses the file without adding anything to Camel; every route must have an explicit, unique id. */
+    private ParsedFile parse(Path file, String content) throws Exception {
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel)
                 .findRoutesBuilders(resource(file, content));
         List<String> ids = new ArrayList<>();
@@ -213,7 +207,19 @@ public class RouteFileLoader {
                 }
             }
         }
-        return ids;
+        return new ParsedFile(builders, List.copyOf(ids));
+    }
+
+    /** Adds parsed builders the way Camel's routes loader does: route configurations first, then routes. */
+    private void addToCamel(Collection<RoutesBuilder> builders) throws Exception {
+        for (RoutesBuilder builder : builders) {
+            if (builder instanceof RouteConfigurationsBuilder configurations) {
+                camel.addRoutesConfigurations(configurations);
+            }
+        }
+        for (RoutesBuilder builder : builders) {
+            camel.addRoutes(builder);
+        }
     }
 
     private void checkIdsAreFree(String name, List<String> ids) {
@@ -232,7 +238,7 @@ public class RouteFileLoader {
 
     private void restore(Path file, LoadedFile previous) {
         try {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(resource(file, previous.content()));
+            addToCamel(parse(file, previous.content()).builders());
         } catch (Exception e) {
             LOG.errorf(e, "Could not restore the previous routes of %s", file.getFileName());
         }

@@ -18,8 +18,6 @@ import jakarta.jms.Session;
 
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +33,7 @@ import io.vertx.ext.stomp.StompClientOptions;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.Mqtt;
 
 /**
  * Each protocol's own client sends through a route loaded from the routes directory and receives what the route made
@@ -161,13 +160,8 @@ class ProtocolClientsTest extends CaravanTestSupport {
 
     @Test
     void mqttClient() throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, "caravan-test-" + UUID.randomUUID(),
-                new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName("app");
-        options.setPassword("app".toCharArray());
-        options.setCleanSession(true);
-        client.connect(options);
+        MqttClient client = Mqtt.client(port);
+        client.connect(Mqtt.login("app", "app"));
         try {
             BlockingQueue<String> replies = new ArrayBlockingQueue<>(1);
             client.subscribe("devices/echo/reply", 1,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -16,15 +15,14 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.Mqtt;
 
 /** One set of users guards the broker (every protocol) and HTTP; roles decide what each may do. */
 @QuarkusTest
@@ -45,13 +43,9 @@ class SecurityTest extends CaravanTestSupport {
 
     @Test
     void wrongPasswordIsRefusedOnMqtt() throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, "sec-" + UUID.randomUUID(),
-                new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName("app");
-        options.setPassword("wrong".toCharArray());
+        MqttClient client = Mqtt.client(port);
         try {
-            assertThatThrownBy(() -> client.connect(options)).isInstanceOf(MqttException.class);
+            assertThatThrownBy(() -> client.connect(Mqtt.login("app", "wrong"))).isInstanceOf(MqttException.class);
         } finally {
             client.close();
         }
