@@ -5,13 +5,25 @@ import java.util.Map;
 import jakarta.jms.ConnectionFactory;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.Processor;
+import org.apache.camel.component.jms.JmsBinding;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsConfiguration;
+import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.component.jms.JmsQueueEndpoint;
+import org.apache.camel.component.jms.QueueBrowseStrategy;
+import org.springframework.jms.listener.AbstractMessageListenerContainer;
 
 /**
  * The {@code jms} component as routes see it. Every endpoint shares a pooled connection factory, except a durable
  * subscriber with its own {@code clientId}: JMS allows one client id per connection, so such an endpoint gets its own
  * (unpooled) connection instead of claiming the shared one.
+ * <p>
+ * Queue and topic endpoints are Camel's, except that their consumers let an unchanged message be forwarded as received
+ * instead of copied into a new JMS message ({@link ForwardingJmsMessage}), and an Artemis message's bytes body is read
+ * without a detour ({@link CaravanJmsBinding}). The two endpoint classes repeat the same two overrides because Camel's
+ * queue endpoint (browsable) and topic endpoint have different base classes.
  */
 public class CaravanJmsComponent extends JmsComponent {
 
@@ -30,5 +42,60 @@ public class CaravanJmsComponent extends JmsComponent {
             jms.getConfiguration().setConnectionFactory(dedicatedConnections);
         }
         return endpoint;
+    }
+
+    @Override
+    protected JmsEndpoint createQueueEndpoint(String uri, JmsComponent component, String subject,
+            JmsConfiguration configuration, QueueBrowseStrategy queueBrowseStrategy) {
+        return new QueueEndpoint(uri, component, subject, configuration, queueBrowseStrategy);
+    }
+
+    @Override
+    protected JmsEndpoint createTopicEndpoint(String uri, JmsComponent component, String subject,
+            JmsConfiguration configuration) {
+        return new TopicEndpoint(uri, component, subject, configuration);
+    }
+
+    /** A queue endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
+    static final class QueueEndpoint extends JmsQueueEndpoint {
+        QueueEndpoint(String uri, JmsComponent component, String destination, JmsConfiguration configuration,
+                QueueBrowseStrategy queueBrowseStrategy) {
+            super(uri, component, destination, configuration, queueBrowseStrategy);
+        }
+
+        @Override
+        public JmsConsumer createConsumer(Processor processor, AbstractMessageListenerContainer container)
+                throws Exception {
+            if (!ForwardingJmsConsumer.appliesTo(this)) {
+                return super.createConsumer(processor, container);
+            }
+            return ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer);
+        }
+
+        @Override
+        protected JmsBinding createBinding() {
+            return new CaravanJmsBinding(this);
+        }
+    }
+
+    /** A topic endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
+    static final class TopicEndpoint extends JmsEndpoint {
+        TopicEndpoint(String uri, JmsComponent component, String destination, JmsConfiguration configuration) {
+            super(uri, component, destination, true, configuration);
+        }
+
+        @Override
+        public JmsConsumer createConsumer(Processor processor, AbstractMessageListenerContainer container)
+                throws Exception {
+            if (!ForwardingJmsConsumer.appliesTo(this)) {
+                return super.createConsumer(processor, container);
+            }
+            return ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer);
+        }
+
+        @Override
+        protected JmsBinding createBinding() {
+            return new CaravanJmsBinding(this);
+        }
     }
 }
