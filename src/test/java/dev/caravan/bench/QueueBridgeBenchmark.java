@@ -41,7 +41,8 @@ import dev.caravan.testing.RouteFiles;
 public final class QueueBridgeBenchmark {
 
     /** Result of one benchmark run. */
-    public record Result(int messages, int consumers, List<Double> plainRates, List<Double> caravanRates,
+    public record Result(int messages, int consumers, boolean setsHeader, List<Double> plainRates,
+            List<Double> caravanRates,
             List<Double> plainCpuMicros, List<Double> caravanCpuMicros) {
         public double plainMedian() {
             return median(plainRates);
@@ -66,8 +67,8 @@ public final class QueueBridgeBenchmark {
 
         public String table() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "Queue -> queue, persistent 1 KiB, %d messages, %d consumers%n",
-                    messages, consumers));
+            out.append(String.format(Locale.ROOT, "Queue -> queue, persistent 1 KiB, %d messages, %d consumers%s%n",
+                    messages, consumers, setsHeader ? ", Caravan route sets a header" : ""));
             out.append(String.format(Locale.ROOT, "%-34s %12s %12s %12s%n", "scenario", "median msg/s", "min",
                     "max"));
             out.append(row("(a) plain JMS bridge", plainRates));
@@ -82,11 +83,11 @@ public final class QueueBridgeBenchmark {
         }
 
         public String json() {
-            return String.format(Locale.ROOT, "{\"messages\":%d,\"consumers\":%d,\"plainRates\":%s,"
+            return String.format(Locale.ROOT, "{\"messages\":%d,\"consumers\":%d,\"setsHeader\":%b,\"plainRates\":%s,"
                     + "\"caravanRates\":%s,\"plainMedian\":%.1f,\"caravanMedian\":%.1f,\"ratio\":%.3f,"
                     + "\"roundRatioMedian\":%.3f,\"plainCpuMicrosPerMessage\":%.1f,"
                     + "\"caravanCpuMicrosPerMessage\":%.1f}",
-                    messages, consumers, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio(),
+                    messages, consumers, setsHeader, plainRates, caravanRates, plainMedian(), caravanMedian(), ratio(),
                     median(roundRatios()), median(plainCpuMicros), median(caravanCpuMicros));
         }
 
@@ -105,19 +106,26 @@ public final class QueueBridgeBenchmark {
     private final RouteFiles routes;
     private final ActiveMQConnectionFactory factory;
     private final int consumers;
+    private final boolean setsHeader;
     private final byte[] payload = new byte[1024];
 
     public QueueBridgeBenchmark(ActiveMQServer server, CamelContext camel, RouteFiles routes,
-            ActiveMQConnectionFactory factory, int consumers) {
+            ActiveMQConnectionFactory factory, int consumers, boolean setsHeader) {
         this.server = server;
         this.camel = camel;
         this.routes = routes;
         this.factory = factory;
         this.consumers = consumers;
+        this.setsHeader = setsHeader;
         new Random(42).nextBytes(payload);
     }
 
     public Result run(int messages, int rounds) throws Exception {
+        String headerStep = setsHeader ? """
+                        - setHeader:
+                            name: CaravanBridgedBy
+                            constant: "bench-bridge"
+                """ : "";
         routes.deploy(ROUTE_FILE, """
                 # Benchmark (b): the plain queue-to-queue route, as an integration developer would write it.
                 - route:
@@ -128,8 +136,8 @@ public final class QueueBridgeBenchmark {
                       parameters:
                         concurrentConsumers: %d
                       steps:
-                        - to: "jms:queue:bench.caravan.out"
-                """.formatted(ROUTE_ID, consumers));
+                %s        - to: "jms:queue:bench.caravan.out"
+                """.formatted(ROUTE_ID, consumers, headerStep));
         List<Double> plain = new ArrayList<>();
         List<Double> caravan = new ArrayList<>();
         List<Double> plainCpu = new ArrayList<>();
@@ -152,7 +160,7 @@ public final class QueueBridgeBenchmark {
         } finally {
             routes.undeploy(ROUTE_FILE);
         }
-        return new Result(messages, consumers, plain, caravan, plainCpu, caravanCpu);
+        return new Result(messages, consumers, setsHeader, plain, caravan, plainCpu, caravanCpu);
     }
 
     private void measurePlain(int messages, List<Double> rates, List<Double> cpuMicros) throws Exception {

@@ -39,7 +39,10 @@ class QueueBridgeBenchmarkTest extends CaravanTestSupport {
         int messages = Integer.getInteger("caravan.bench.messages", 300);
         int rounds = Integer.getInteger("caravan.bench.rounds", 1);
         int consumers = Integer.getInteger("caravan.bench.consumers", 8);
-        var result = new QueueBridgeBenchmark(broker.server(), camel, new RouteFiles(loader), factory, consumers)
+        // Variant: the Caravan route adds a header, so it sends a new message instead of forwarding the received one.
+        boolean setsHeader = Boolean.getBoolean("caravan.bench.set-header");
+        var result = new QueueBridgeBenchmark(broker.server(), camel, new RouteFiles(loader), factory, consumers,
+                setsHeader)
                 .run(messages, rounds);
         String table = result.table();
         LOG.info("\n" + table);
