@@ -1,0 +1,190 @@
+package dev.caravan.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.jms.JmsConstants;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import io.quarkus.security.identity.SecurityIdentity;
+
+import dev.caravan.security.UserRegistry;
+
+/**
+ * The HTTP gateway of DESIGN.md's public contract: enqueue, publish, and request-reply over the broker.
+ * <p>
+ * Every send goes through one Camel endpoint per kind, the destination named per message
+ * ({@code CamelJmsDestinationName}), so caller-chosen names do not grow Camel's endpoint registry, and request-reply
+ * uses a single exclusive reply queue per Caravan instance with Camel's reply manager: no temporary queue per request,
+ * no selector, and replies that arrive after their request timed out are consumed and dropped by the reply manager.
+ * A 202 is sent only after the broker has the message durably (persistent send, committed).
+ */
+@Path("/api")
+@RolesAllowed(UserRegistry.ROLE_APP)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "gateway", description = "Publish to queues and topics, and request-reply, over HTTP")
+public class GatewayResource {
+
+    private static final Logger LOG = Logger.getLogger(GatewayResource.class);
+    private static final String QUEUE_ENDPOINT = "jms:queue:caravan.gateway?includeSentJMSMessageID=true";
+    private static final String TOPIC_ENDPOINT = "jms:topic:caravan.gateway?includeSentJMSMessageID=true";
+    private static final String CONTENT_TYPE = "Content-Type";
+
+    @Inject
+    ProducerTemplate producer;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    SendPermissions permissions;
+
+    @Inject
+    SecurityIdentity identity;
+
+    private String requestEndpoint;
+
+    @PostConstruct
+    void init() {
+        String replyQueue = config.replyQueue().orElse("caravan.replies." + UUID.randomUUID());
+        requestEndpoint = "jms:queue:caravan.gateway?exchangePattern=InOut&replyToType=Exclusive&replyTo=" + replyQueue
+                + "&requestTimeout=" + config.maxTimeout().toMillis();
+        LOG.infof("HTTP request-reply receives replies on queue %s", replyQueue);
+    }
+
+    @POST
+    @Path("/queues/{name}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Enqueue the body on a queue (point-to-point)")
+    @APIResponse(responseCode = "202", description = "on the queue, durably: {\"id\": \"<message id>\"}")
+    @APIResponse(responseCode = "400", description = "invalid name, header or body")
+    @APIResponse(responseCode = "413", description = "body larger than caravan.http.max-body-size")
+    public Response enqueue(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
+        return send(QUEUE_ENDPOINT, GatewayRequests.destination("queue", name), headers, body);
+    }
+
+    @POST
+    @Path("/topics/{name}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Publish the body to a topic: every subscriber gets it")
+    @APIResponse(responseCode = "202", description = "published, durably: {\"id\": \"<message id>\"}")
+    @APIResponse(responseCode = "400", description = "invalid name, header or body")
+    public Response publish(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
+        return send(TOPIC_ENDPOINT, GatewayRequests.destination("topic", name), headers, body);
+    }
+
+    @POST
+    @Path("/requests/{queue}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.WILDCARD)
+    @Operation(summary = "Send a request to a queue and answer with its reply")
+    @APIResponse(responseCode = "200", description = "the reply body; X-Correlation-Id and X-Msg-* headers")
+    @APIResponse(responseCode = "504", description = "no reply within the timeout")
+    public Response request(@PathParam("queue") String queue,
+            @Parameter(description = "how long to wait: 1500ms, 5s (default 30s)") @QueryParam("timeout") String timeout,
+            @Context HttpHeaders headers, byte[] body) {
+        String destination = GatewayRequests.destination("queue", queue);
+        Duration wait = GatewayRequests.timeout(timeout, config.defaultTimeout(), config.maxTimeout());
+        Outgoing out = outgoing(destination, headers, body);
+        Exchange exchange = producer.send(requestEndpoint, e -> {
+            out.applyTo(e.getIn());
+            e.getIn().setHeader(JmsConstants.JMS_REQUEST_TIMEOUT, wait.toMillis());
+        });
+        if (exchange.getException() instanceof ExchangeTimedOutException) {
+            throw new GatewayException(504, "no reply from queue " + destination + " within " + wait.toMillis() + " ms"
+                    + " (correlation id " + out.correlationId + ")");
+        }
+        failIfRefused(exchange, destination);
+        Message reply = exchange.getMessage();
+        Response.ResponseBuilder response = Response.ok(reply.getBody())
+                .header(GatewayRequests.CORRELATION_HEADER, out.correlationId)
+                .type(replyType(reply));
+        for (Map.Entry<String, Object> header : reply.getHeaders().entrySet()) {
+            if (header.getValue() != null && GatewayRequests.PROPERTY.matcher(header.getKey()).matches()
+                    && !header.getKey().startsWith("JMS") && !header.getKey().startsWith("Camel")) {
+                response.header("X-Msg-" + header.getKey(), header.getValue());
+            }
+        }
+        return response.build();
+    }
+
+    private Response send(String endpoint, String destination, HttpHeaders headers, byte[] body) {
+        Outgoing out = outgoing(destination, headers, body);
+        Exchange exchange = producer.send(endpoint, e -> out.applyTo(e.getIn()));
+        failIfRefused(exchange, destination);
+        String id = exchange.getMessage().getHeader(JmsConstants.JMS_HEADER_MESSAGE_ID, String.class);
+        return Response.accepted(Map.of("id", id)).header(GatewayRequests.CORRELATION_HEADER, out.correlationId)
+                .build();
+    }
+
+    private Outgoing outgoing(String destination, HttpHeaders headers, byte[] body) {
+        if (!permissions.maySend(destination, identity.getRoles())) {
+            throw new GatewayException(403, "user " + identity.getPrincipal().getName() + " may not send to "
+                    + destination);
+        }
+        MediaType type = headers.getMediaType();
+        return new Outgoing(destination,
+                GatewayRequests.correlationId(headers.getHeaderString(GatewayRequests.CORRELATION_HEADER)),
+                GatewayRequests.properties(headers.getRequestHeaders()),
+                GatewayRequests.body(body == null ? new byte[0] : body, type),
+                type == null ? null : type.toString());
+    }
+
+    private static void failIfRefused(Exchange exchange, String destination) {
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            // Nothing was accepted: the caller may retry. The cause goes to the log, not to the caller.
+            LOG.errorf(failure, "Could not hand a message for %s to the broker", destination);
+            throw new GatewayException(503, "the broker did not accept the message for " + destination
+                    + "; nothing was enqueued, retry later");
+        }
+    }
+
+    private static String replyType(Message reply) {
+        String type = reply.getHeader(CONTENT_TYPE, String.class);
+        if (type != null) {
+            return type;
+        }
+        return reply.getBody() instanceof String
+                ? MediaType.TEXT_PLAIN + ";charset=UTF-8"
+                : MediaType.APPLICATION_OCTET_STREAM;
+    }
+
+    /** What the gateway sends: body, destination and the headers mapped from HTTP. */
+    private record Outgoing(String destination, String correlationId, Map<String, Object> properties, Object body,
+            String contentType) {
+
+        void applyTo(Message message) {
+            message.setBody(body);
+            message.getHeaders().putAll(properties);
+            message.setHeader(JmsConstants.JMS_DESTINATION_NAME, destination);
+            message.setHeader(JmsConstants.JMS_HEADER_CORRELATION_ID, correlationId);
+            if (contentType != null) {
+                message.setHeader(CONTENT_TYPE, contentType);
+            }
+        }
+    }
+}
