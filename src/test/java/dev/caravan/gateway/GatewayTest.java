@@ -91,6 +91,7 @@ class GatewayTest extends CaravanTestSupport {
             assertThat(message.getJMSMessageID()).isEqualTo(response.path("id"));
             assertThat(message.getJMSCorrelationID()).isEqualTo("order-17");
             assertThat(message.getStringProperty("Region")).isEqualTo("eu");
+            assertThat(message.getStringProperty("Content_HYPHEN_Type")).isEqualTo("application/json");
         }
     }
 
