@@ -30,7 +30,9 @@ public class RouteFilesHealthCheck implements HealthCheck {
                 healthy = false;
                 response.withData(status.file(), "FAILED: " + status.error());
             } else {
-                response.withData(status.file(), "LOADED " + status.routeIds());
+                response.withData(status.file(), "LOADED " + status.routeIds() + (status.skippedRouteIds().isEmpty()
+                        ? ""
+                        : " (not started, precondition false: " + status.skippedRouteIds() + ")"));
             }
         }
         return response.status(healthy).build();

@@ -127,11 +127,16 @@ public class RouteFileLoader {
 
         List<String> oldIds = previous == null ? List.of() : previous.routeIds();
         removeRoutes(oldIds);
+        List<String> skipped = new ArrayList<>();
         try {
             addToCamel(parsed.builders());
             for (String id : newIds) {
                 if (camel.getRoute(id) == null) {
-                    throw new IllegalStateException("route " + id + " was not added");
+                    if (!parsed.conditional().contains(id)) {
+                        throw new IllegalStateException("route " + id + " was not added");
+                    }
+                    // Its precondition is false (e.g. Kafka routes while caravan.kafka.brokers is unset): by design.
+                    skipped.add(id);
                 }
             }
         } catch (Exception e) {
@@ -141,11 +146,13 @@ public class RouteFileLoader {
             }
             return failed(name, describe(e), e);
         }
-        loaded.put(name, new LoadedFile(content, newIds));
-        RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.LOADED, newIds, null,
-                Instant.now());
+        List<String> running = newIds.stream().filter(id -> !skipped.contains(id)).toList();
+        loaded.put(name, new LoadedFile(content, running));
+        RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.LOADED, running, null,
+                Instant.now(), List.copyOf(skipped));
         statuses.put(name, status);
-        LOG.infof("%s route file %s: routes %s (%d ms)", previous == null ? "Loaded" : "Reloaded", name, newIds,
+        LOG.infof("%s route file %s: routes %s%s (%d ms)", previous == null ? "Loaded" : "Reloaded", name, running,
+                skipped.isEmpty() ? "" : ", not started because their precondition is false: " + skipped,
                 (System.nanoTime() - started) / 1_000_000);
         return status;
     }
@@ -174,7 +181,7 @@ public class RouteFileLoader {
         LoadedFile previous = loaded.get(name);
         List<String> running = previous == null ? List.of() : previous.routeIds();
         RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.FAILED, running, error,
-                Instant.now());
+                Instant.now(), List.of());
         statuses.put(name, status);
         LOG.errorf("Route file %s failed to load: %s%s", name, error,
                 running.isEmpty() ? "" : " (its previous version keeps running: " + running + ")");
@@ -183,7 +190,7 @@ public class RouteFileLoader {
     }
 
     /** A file parsed into Camel builders, not yet added to Camel, with the ids of its routes. */
-    private record ParsedFile(Collection<RoutesBuilder> builders, List<String> routeIds) {
+    private record ParsedFile(Collection<RoutesBuilder> builders, List<String> routeIds, Set<String> conditional) {
     }
 
     /** Parses the file without adding anything to Camel; every route must have an explicit, unique id. */
@@ -191,6 +198,7 @@ public class RouteFileLoader {
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel)
                 .findRoutesBuilders(resource(file, content));
         List<String> ids = new ArrayList<>();
+        Set<String> conditional = new HashSet<>();
         for (RoutesBuilder builder : builders) {
             if (builder instanceof RouteBuilder routeBuilder) {
                 for (RouteDefinition route : routeBuilder.configureRoutes(camel).getRoutes()) {
@@ -204,10 +212,13 @@ public class RouteFileLoader {
                                 + "' is used twice in this file");
                     }
                     ids.add(route.getRouteId());
+                    if (route.getPrecondition() != null) {
+                        conditional.add(route.getRouteId());
+                    }
                 }
             }
         }
-        return new ParsedFile(builders, List.copyOf(ids));
+        return new ParsedFile(builders, List.copyOf(ids), conditional);
     }
 
     /** Adds parsed builders the way Camel's routes loader does: route configurations first, then routes. */

@@ -12,8 +12,10 @@ import java.util.List;
  * @param routeIds routes running from this file
  * @param error cause of the last failed load, null when loaded
  * @param changedAt when the file was last (re)loaded or failed
+ * @param skippedRouteIds routes of this file not started because their {@code precondition} is false
  */
-public record RouteFileStatus(String file, State state, List<String> routeIds, String error, Instant changedAt) {
+public record RouteFileStatus(String file, State state, List<String> routeIds, String error, Instant changedAt,
+        List<String> skippedRouteIds) {
 
     public enum State {
         LOADED, FAILED

@@ -34,7 +34,7 @@ class RouteReloadTest extends CaravanTestSupport {
     @AfterEach
     void cleanUp() {
         for (String name : new String[]{"reload-a.camel.yaml", "reload-b.camel.yaml", "reload-broken.camel.yaml",
-                "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml"}) {
+                "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml", "reload-conditional.camel.yaml"}) {
             if (files().status(name).isPresent()) {
                 files().undeploy(name);
             }
@@ -61,6 +61,29 @@ class RouteReloadTest extends CaravanTestSupport {
         var reply = client.receive(out, 10_000);
         assertThat(reply).as("reply on " + out).isNotNull();
         return Jms.text(reply);
+    }
+
+    @Test
+    void routeWhosePreconditionIsFalseIsSkippedNotFailed() {
+        RouteFileStatus status = files().deploy("reload-conditional.camel.yaml", """
+                - route:
+                    id: reload-conditional-off
+                    precondition: "${properties:caravan.test.no-such-setting:none} != 'none'"
+                    from:
+                      uri: "jms:queue:reload.conditional.in"
+                      steps:
+                        - to: "jms:queue:reload.conditional.out"
+                - route:
+                    id: reload-conditional-on
+                    from:
+                      uri: "jms:queue:reload.conditional.in2"
+                      steps:
+                        - to: "jms:queue:reload.conditional.out"
+                """);
+        assertThat(status.failed()).isFalse();
+        assertThat(status.routeIds()).containsExactly("reload-conditional-on");
+        assertThat(status.skippedRouteIds()).containsExactly("reload-conditional-off");
+        assertThat(camel.getRoute("reload-conditional-off")).isNull();
     }
 
     @Test

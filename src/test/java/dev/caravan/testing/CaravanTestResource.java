@@ -12,7 +12,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives the test run its own routes directory (seeded with the shipped examples, so they are tested too), its own
- * broker data directory and a free broker port. Applies to every {@code @QuarkusTest}, so they share one boot.
+ * broker data directory, a free broker port and a real Kafka broker ({@link KafkaTestCluster}). Applies to every {@code @QuarkusTest}, so they share one boot.
  */
 public class CaravanTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -31,14 +31,22 @@ public class CaravanTestResource implements QuarkusTestResourceLifecycleManager 
             return Map.of(
                     "caravan.routes.dir", routes.toString(),
                     "caravan.data.dir", data.toString(),
-                    "caravan.broker.port", Integer.toString(Ports.free()));
+                    "caravan.broker.port", Integer.toString(Ports.free()),
+                    "caravan.kafka.brokers", KafkaTestCluster.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the test Kafka cluster", e);
         }
     }
 
     @Override
     public void stop() {
         // The run directory stays under target/ for post-mortems; mvn clean removes it.
+        try {
+            KafkaTestCluster.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the test Kafka cluster", e);
+        }
     }
 }
