@@ -24,6 +24,7 @@ import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -51,7 +52,7 @@ public class RouteFileLoader {
     private final Map<String, RouteFileStatus> statuses = new LinkedHashMap<>();
     private volatile boolean initialLoadDone;
 
-    private record LoadedFile(String content, List<String> routeIds) {
+    private record LoadedFile(String content, List<String> routeIds, List<String> configurationIds) {
     }
 
     @Inject
@@ -127,9 +128,11 @@ public class RouteFileLoader {
 
         List<String> oldIds = previous == null ? List.of() : previous.routeIds();
         removeRoutes(oldIds);
+        removeConfigurations(previous == null ? List.of() : previous.configurationIds());
         List<String> skipped = new ArrayList<>();
+        List<String> configurations = new ArrayList<>();
         try {
-            addToCamel(parsed.builders());
+            configurations.addAll(addToCamel(file, content, parsed.builders()));
             for (String id : newIds) {
                 if (camel.getRoute(id) == null) {
                     if (!parsed.conditional().contains(id)) {
@@ -141,13 +144,14 @@ public class RouteFileLoader {
             }
         } catch (Exception e) {
             removeRoutes(newIds);
+            removeConfigurations(configurations);
             if (previous != null) {
                 restore(file, previous);
             }
             return failed(name, describe(e), e);
         }
         List<String> running = newIds.stream().filter(id -> !skipped.contains(id)).toList();
-        loaded.put(name, new LoadedFile(content, running));
+        loaded.put(name, new LoadedFile(content, running, List.copyOf(configurations)));
         RouteFileStatus status = new RouteFileStatus(name, RouteFileStatus.State.LOADED, running, null,
                 Instant.now(), List.copyOf(skipped));
         statuses.put(name, status);
@@ -164,6 +168,7 @@ public class RouteFileLoader {
         statuses.remove(name);
         if (previous != null) {
             removeRoutes(previous.routeIds());
+            removeConfigurations(previous.configurationIds());
             LOG.infof("Route file %s removed: stopped routes %s", name, previous.routeIds());
         }
     }
@@ -221,15 +226,53 @@ public class RouteFileLoader {
         return new ParsedFile(builders, List.copyOf(ids), conditional);
     }
 
-    /** Adds parsed builders the way Camel's routes loader does: route configurations first, then routes. */
-    private void addToCamel(Collection<RoutesBuilder> builders) throws Exception {
-        for (RoutesBuilder builder : builders) {
+    /**
+     * Adds parsed builders the way Camel's routes loader does: route configurations first, then routes. A route picks
+     * up its {@code routeConfiguration} (error handling shared by routes) when its builder is configured, which
+     * {@link #parse} has already done, before the file's configurations were in Camel; so a file that declares
+     * route configurations has its routes built again, now that they are. Returns the ids of the route configurations
+     * the file added, so a reload or removal can take them out again.
+     */
+    private List<String> addToCamel(Path file, String content, Collection<RoutesBuilder> builders)
+            throws Exception {
+        ModelCamelContext model = (ModelCamelContext) camel;
+        Set<String> before = configurationIds(model);
+        Collection<RoutesBuilder> toAdd = builders;
+        if (content.contains("routeConfiguration")) {
+            toAdd = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource(file, content));
+        }
+        for (RoutesBuilder builder : toAdd) {
             if (builder instanceof RouteConfigurationsBuilder configurations) {
                 camel.addRoutesConfigurations(configurations);
             }
         }
-        for (RoutesBuilder builder : builders) {
+        List<String> added = new ArrayList<>(configurationIds(model));
+        added.removeAll(before);
+        for (RoutesBuilder builder : toAdd) {
             camel.addRoutes(builder);
+        }
+        return added;
+    }
+
+    private static Set<String> configurationIds(ModelCamelContext model) {
+        Set<String> ids = new HashSet<>();
+        for (RouteConfigurationDefinition definition : model.getRouteConfigurationDefinitions()) {
+            ids.add(definition.getId());
+        }
+        return ids;
+    }
+
+    private void removeConfigurations(List<String> ids) {
+        ModelCamelContext model = (ModelCamelContext) camel;
+        for (String id : ids) {
+            RouteConfigurationDefinition definition = id == null ? null : model.getRouteConfigurationDefinition(id);
+            if (definition != null) {
+                try {
+                    model.removeRouteConfiguration(definition);
+                } catch (Exception e) {
+                    LOG.errorf(e, "Could not remove route configuration %s", id);
+                }
+            }
         }
     }
 
@@ -249,7 +292,7 @@ public class RouteFileLoader {
 
     private void restore(Path file, LoadedFile previous) {
         try {
-            addToCamel(parse(file, previous.content()).builders());
+            addToCamel(file, previous.content(), parse(file, previous.content()).builders());
         } catch (Exception e) {
             LOG.errorf(e, "Could not restore the previous routes of %s", file.getFileName());
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.ModelCamelContext;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class RouteReloadTest extends CaravanTestSupport {
     @AfterEach
     void cleanUp() {
         for (String name : new String[]{"reload-a.camel.yaml", "reload-b.camel.yaml", "reload-broken.camel.yaml",
-                "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml", "reload-conditional.camel.yaml"}) {
+                "reload-unstartable.camel.yaml", "reload-duplicate.camel.yaml", "reload-conditional.camel.yaml",
+                "reload-configured.camel.yaml"}) {
             if (files().status(name).isPresent()) {
                 files().undeploy(name);
             }
@@ -61,6 +63,46 @@ class RouteReloadTest extends CaravanTestSupport {
         var reply = client.receive(out, 10_000);
         assertThat(reply).as("reply on " + out).isNotNull();
         return Jms.text(reply);
+    }
+
+    @Test
+    void routeConfigurationInAFileAppliesAndGoesWithTheFile() throws Exception {
+        String file = "reload-configured.camel.yaml";
+        String yaml = """
+                - routeConfiguration:
+                    id: reload-config
+                    onException:
+                      - onException:
+                          exception:
+                            - java.lang.IllegalArgumentException
+                          handled:
+                            constant: true
+                          steps:
+                            - setBody:
+                                simple: "handled %s: ${exception.message}"
+                            - to: "jms:queue:reload.configured.out"
+                - route:
+                    id: reload-configured
+                    routeConfigurationId: reload-config
+                    from:
+                      uri: "jms:queue:reload.configured.in"
+                      steps:
+                        - throwException:
+                            exceptionType: java.lang.IllegalArgumentException
+                            message: "bad input"
+                """;
+        assertThat(files().deploy(file, yaml.formatted("v1")).failed()).isFalse();
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            assertThat(roundTrip(client, "reload.configured.in", "reload.configured.out", "x"))
+                    .isEqualTo("handled v1: bad input");
+            // Reloading the file replaces its route configuration instead of clashing with the old one.
+            assertThat(files().deploy(file, yaml.formatted("v2")).failed()).isFalse();
+            assertThat(roundTrip(client, "reload.configured.in", "reload.configured.out", "x"))
+                    .isEqualTo("handled v2: bad input");
+        }
+        files().undeploy(file);
+        assertThat(((ModelCamelContext) camel).getRouteConfigurationDefinition("reload-config"))
+                .isNull();
     }
 
     @Test

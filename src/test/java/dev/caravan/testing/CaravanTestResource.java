@@ -32,7 +32,8 @@ public class CaravanTestResource implements QuarkusTestResourceLifecycleManager 
                     "caravan.routes.dir", routes.toString(),
                     "caravan.data.dir", data.toString(),
                     "caravan.broker.port", Integer.toString(Ports.free()),
-                    "caravan.kafka.brokers", KafkaTestCluster.start());
+                    "caravan.kafka.brokers", KafkaTestCluster.start(),
+                    "caravan.partner.url", PartnerStub.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -43,6 +44,7 @@ public class CaravanTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public void stop() {
         // The run directory stays under target/ for post-mortems; mvn clean removes it.
+        PartnerStub.stop();
         try {
             KafkaTestCluster.stop();
         } catch (Exception e) {
