@@ -30,6 +30,7 @@ final class GatewayRequests {
     static final Pattern PROPERTY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final String PROPERTY_PREFIX = "x-msg-";
     static final String CORRELATION_HEADER = "X-Correlation-Id";
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final Pattern CORRELATION = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s)");
     private static final int MAX_PROPERTIES = 64;
@@ -69,6 +70,17 @@ final class GatewayRequests {
         }
         if (!CORRELATION.matcher(header).matches()) {
             throw new GatewayException(400, CORRELATION_HEADER + " must be 1-200 visible ASCII characters");
+        }
+        return header;
+    }
+
+    /** The caller's {@code Idempotency-Key}, or null: a retry with the same key is not enqueued twice. */
+    static String idempotencyKey(String header) {
+        if (header == null || header.isEmpty()) {
+            return null;
+        }
+        if (!CORRELATION.matcher(header).matches()) {
+            throw new GatewayException(400, IDEMPOTENCY_HEADER + " must be 1-200 visible ASCII characters");
         }
         return header;
     }

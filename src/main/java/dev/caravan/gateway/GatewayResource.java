@@ -134,6 +134,11 @@ public class GatewayResource {
     private Response send(String endpoint, String destination, HttpHeaders headers, byte[] body) {
         Outgoing out = outgoing(destination, headers, body);
         Exchange exchange = producer.send(endpoint, e -> out.applyTo(e.getIn()));
+        if (out.idempotencyKey() != null && isDuplicate(exchange.getException())) {
+            // The broker already has a message with this Idempotency-Key (a client retry): accepted before.
+            return Response.ok(Map.of("duplicate", true)).header(GatewayRequests.CORRELATION_HEADER, out.correlationId)
+                    .build();
+        }
         failIfRefused(exchange, destination);
         String id = exchange.getMessage().getHeader(JmsConstants.JMS_HEADER_MESSAGE_ID, String.class);
         return Response.accepted(Map.of("id", id)).header(GatewayRequests.CORRELATION_HEADER, out.correlationId)
@@ -150,7 +155,8 @@ public class GatewayResource {
                 GatewayRequests.correlationId(headers.getHeaderString(GatewayRequests.CORRELATION_HEADER)),
                 GatewayRequests.properties(headers.getRequestHeaders()),
                 GatewayRequests.body(body == null ? new byte[0] : body, type),
-                type == null ? null : type.toString());
+                type == null ? null : type.toString(),
+                GatewayRequests.idempotencyKey(headers.getHeaderString(GatewayRequests.IDEMPOTENCY_HEADER)));
     }
 
     private static void failIfRefused(Exchange exchange, String destination) {
@@ -161,6 +167,16 @@ public class GatewayResource {
             throw new GatewayException(503, "the broker did not accept the message for " + destination
                     + "; nothing was enqueued, retry later");
         }
+    }
+
+    /** Artemis refuses a message whose duplicate id it has already routed to the address. */
+    private static boolean isDuplicate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Duplicate message detected")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String replyType(Message reply) {
@@ -175,7 +191,7 @@ public class GatewayResource {
 
     /** What the gateway sends: body, destination and the headers mapped from HTTP. */
     private record Outgoing(String destination, String correlationId, Map<String, Object> properties, Object body,
-            String contentType) {
+            String contentType, String idempotencyKey) {
 
         void applyTo(Message message) {
             message.setBody(body);
@@ -184,6 +200,10 @@ public class GatewayResource {
             message.setHeader(JmsConstants.JMS_HEADER_CORRELATION_ID, correlationId);
             if (contentType != null) {
                 message.setHeader(CONTENT_TYPE, contentType);
+            }
+            if (idempotencyKey != null) {
+                // The broker's duplicate detection: a second message with this id on the address is dropped.
+                message.setHeader("_AMQ_DUPL_ID", idempotencyKey);
             }
         }
     }

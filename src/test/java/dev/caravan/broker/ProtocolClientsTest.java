@@ -173,4 +173,26 @@ class ProtocolClientsTest extends CaravanTestSupport {
             client.close();
         }
     }
+
+    @Test
+    void mqtt5Client() throws Exception {
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + port, "caravan-test-mqtt5",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var options = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setUserName("app");
+        options.setPassword("app".getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        try {
+            BlockingQueue<String> replies = new ArrayBlockingQueue<>(1);
+            client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[]{
+                    new org.eclipse.paho.mqttv5.common.MqttSubscription("devices/echo/reply", 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[]{(topic, message) -> replies
+                            .add(new String(message.getPayload(), StandardCharsets.UTF_8))});
+            client.publish("devices/echo", "hello mqtt5".getBytes(StandardCharsets.UTF_8), 1, false);
+            assertThat(replies.poll(10, TimeUnit.SECONDS)).as("reply over MQTT 5").isEqualTo("echo:hello mqtt5");
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
 }

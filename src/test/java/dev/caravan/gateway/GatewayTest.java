@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -108,6 +109,21 @@ class GatewayTest extends CaravanTestSupport {
             assertThat(message).isInstanceOf(BytesMessage.class);
             assertThat(message.getBody(byte[].class)).isEqualTo(body);
             assertThat(message.getJMSCorrelationID()).isEqualTo(correlation);
+        }
+    }
+
+    @Test
+    void retryWithTheSameIdempotencyKeyIsNotEnqueuedTwice() throws Exception {
+        String key = "order-" + UUID.randomUUID();
+        given().auth().preemptive().basic("app", "app").contentType("text/plain").header("Idempotency-Key", key)
+                .body("first").when().post("/api/queues/gw.idempotent").then().statusCode(202)
+                .body("id", startsWith("ID:"));
+        given().auth().preemptive().basic("app", "app").contentType("text/plain").header("Idempotency-Key", key)
+                .body("retry").when().post("/api/queues/gw.idempotent").then().statusCode(200)
+                .body("duplicate", equalTo(true));
+        try (Jms client = connect("app")) {
+            assertThat(Jms.text(client.receive("gw.idempotent", 5_000))).isEqualTo("first");
+            assertThat(client.receive("gw.idempotent", 300)).isNull();
         }
     }
 
