@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
@@ -41,8 +42,27 @@ public class DatabaseWiring {
 
     /** The configured URL, or the embedded database under the data directory. */
     public String url() {
-        return config.url().orElseGet(() -> "jdbc:h2:file:"
-                + Path.of(data.dir()).toAbsolutePath().normalize().resolve("database").resolve("caravan"));
+        return config.url().orElseGet(() -> embeddedUrl(Path.of(data.dir()).resolve("database")));
+    }
+
+    /**
+     * The embedded H2 database in {@code dir}, in PostgreSQL compatibility mode: routes, migrations and Camel's
+     * PostgreSQL-specific repositories (e.g. {@code PostgresAggregationRepository}) then work unchanged on both.
+     */
+    public static String embeddedUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("caravan")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    /**
+     * Spring's transaction manager over the datasource, for Camel components that run their JDBC work in a transaction
+     * of their own (the JDBC aggregation repository).
+     */
+    @Produces
+    @Singleton
+    @Named("databaseTransactionManager")
+    public DataSourceTransactionManager transactionManager(@Named("dataSource") AgroalDataSource dataSource) {
+        return new DataSourceTransactionManager(dataSource);
     }
 
     @Produces

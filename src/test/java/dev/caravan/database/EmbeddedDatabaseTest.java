@@ -27,7 +27,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void migrationsAndEveryShippedSqlStatementWorkOnH2(@TempDir Path dir) throws Exception {
-        String url = "jdbc:h2:file:" + dir.resolve("caravan");
+        String url = DatabaseWiring.embeddedUrl(dir);
         Flyway.configure().dataSource(url, null, null).locations("filesystem:database/migrations").load().migrate();
         List<String> statements = shippedSqlStatements();
         assertThat(statements).as("sql statements in routes/").hasSizeGreaterThanOrEqualTo(3);

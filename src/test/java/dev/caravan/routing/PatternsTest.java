@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.jms.JMSException;
@@ -129,6 +132,34 @@ class PatternsTest extends CaravanTestSupport {
             // 10 per second: 25 messages need at least two full periods after the first ten. A lower bound only, so
             // a slow machine cannot fail it.
             assertThat(seconds).isGreaterThan(1.5);
+        }
+    }
+
+    @Test
+    void aggregatorSendsABatchWhenFullAndAnotherWhenItsTimeIsUp() throws Exception {
+        String full = "wh-" + UUID.randomUUID();
+        String partial = "wh-" + UUID.randomUUID();
+        try (Jms client = connect("app")) {
+            for (int i = 1; i <= 5; i++) {
+                client.sendText("stock.movements", "{\"sku\": \"A\", \"delta\": " + i + "}", "Warehouse", full);
+            }
+            for (int i = 1; i <= 2; i++) {
+                client.sendText("stock.movements", "{\"sku\": \"B\", \"delta\": " + i + "}", "Warehouse", partial);
+            }
+            Map<String, Message> batches = new HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                Message batch = client.receive("stock.movements.batches", 10_000);
+                assertThat(batch).as("batch %d", i + 1).isNotNull();
+                batches.put(property(batch, "Warehouse"), batch);
+            }
+            Message bySize = batches.get(full);
+            assertThat(property(bySize, "BatchSize")).isEqualTo("5");
+            assertThat(property(bySize, "CompletedBy")).isEqualTo("size");
+            assertThat(Jms.text(bySize)).isEqualTo("[{\"sku\":\"A\",\"delta\":1},{\"sku\":\"A\",\"delta\":2},"
+                    + "{\"sku\":\"A\",\"delta\":3},{\"sku\":\"A\",\"delta\":4},{\"sku\":\"A\",\"delta\":5}]");
+            Message byTime = batches.get(partial);
+            assertThat(property(byTime, "BatchSize")).isEqualTo("2");
+            assertThat(property(byTime, "CompletedBy")).isEqualTo("timeout");
         }
     }
 
