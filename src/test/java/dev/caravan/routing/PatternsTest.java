@@ -163,6 +163,19 @@ class PatternsTest extends CaravanTestSupport {
         }
     }
 
+    @Test
+    void resequencerPutsEntriesBackInSequenceOrder() throws Exception {
+        String account = "acc-" + UUID.randomUUID();
+        try (Jms client = connect("app")) {
+            for (int seq : new int[]{3, 1, 4, 2}) {
+                client.sendText("ledger.entries", "entry " + seq, "Account", account, "Seq", String.valueOf(seq));
+            }
+            List<Message> ordered = client.receive("ledger.entries.ordered", 4, 10_000);
+            assertThat(texts(ordered)).containsExactly("entry 1", "entry 2", "entry 3", "entry 4");
+            assertThat(ordered.stream().map(m -> property(m, "Seq")).toList()).containsExactly("1", "2", "3", "4");
+        }
+    }
+
     private static List<String> texts(List<Message> messages) {
         return messages.stream().map(Jms::text).toList();
     }
