@@ -12,7 +12,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives the test run its own routes directory (seeded with the shipped examples, so they are tested too), its own
- * broker data directory, a free broker port and a real Kafka broker ({@link KafkaTestCluster}). Applies to every {@code @QuarkusTest}, so they share one boot.
+ * transformers directory (a copy of the shipped ones, so tests may edit them), broker data directory, a free broker port and a real Kafka broker ({@link KafkaTestCluster}). Applies to every {@code @QuarkusTest}, so they share one boot.
  */
 public class CaravanTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,8 +28,11 @@ public class CaravanTestResource implements QuarkusTestResourceLifecycleManager 
                     Files.copy(file, routes.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            Path transformers = run.resolve("transformers");
+            copyTree(Path.of("transformers"), transformers);
             return Map.of(
                     "caravan.routes.dir", routes.toString(),
+                    "caravan.transformers.dir", transformers.toString(),
                     "caravan.data.dir", data.toString(),
                     "caravan.broker.port", Integer.toString(Ports.free()),
                     "caravan.kafka.brokers", KafkaTestCluster.start(),
@@ -38,6 +41,19 @@ public class CaravanTestResource implements QuarkusTestResourceLifecycleManager 
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the test Kafka cluster", e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

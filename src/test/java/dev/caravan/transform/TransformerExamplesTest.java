@@ -1,0 +1,85 @@
+package dev.caravan.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Every example of every transformer in {@code transformers/}: {@code examples/<case>.input.*} transformed must equal
+ * {@code examples/<case>.expected.*} (compared as JSON or XML trees). A new transformer with examples is tested here
+ * without writing a test.
+ */
+class TransformerExamplesTest {
+
+    private final TransformerRegistry registry = new TransformerRegistry(Path.of("transformers"));
+
+    @TestFactory
+    Stream<DynamicTest> everyExampleOfEveryTransformer() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : registry.names()) {
+            Path examples = registry.dir().resolve(name).resolve("examples");
+            assertThat(examples).as("transformer %s has examples", name).isDirectory();
+            try (Stream<Path> files = Files.list(examples)) {
+                for (Path input : files.filter(f -> f.getFileName().toString().contains(".input.")).sorted().toList()) {
+                    String example = input.getFileName().toString().replaceFirst("\\.input\\..*$", "");
+                    Path expected = expectedFor(examples, example);
+                    tests.add(DynamicTest.dynamicTest(name + " / " + example, () -> {
+                        String output = registry.get(name).apply(Files.readString(input));
+                        assertSame(expected, output);
+                    }));
+                }
+            }
+        }
+        assertThat(tests).as("examples in transformers/").hasSizeGreaterThanOrEqualTo(4);
+        return tests.stream();
+    }
+
+    @Test
+    void badInputIsATransformExceptionNamingTheTransformer() {
+        assertThatThrownBy(() -> registry.get("order-v1-to-v2").apply("{not json"))
+                .isInstanceOf(TransformException.class).hasMessageStartingWith("order-v1-to-v2: body is not JSON");
+        assertThatThrownBy(() -> registry.get("order-xml-to-json").apply("<order><id>1</order>"))
+                .isInstanceOf(TransformException.class).hasMessageContaining("not well-formed XML");
+    }
+
+    @Test
+    void unknownTransformerIsRefusedByName() {
+        assertThatThrownBy(() -> registry.get("no-such-thing")).hasMessageContaining("no transformer 'no-such-thing'");
+        assertThatThrownBy(() -> registry.get("../routes")).hasMessageContaining("not a folder name");
+    }
+
+    private static Path expectedFor(Path examples, String example) throws IOException {
+        try (Stream<Path> files = Files.list(examples)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(example + ".expected.")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + example + ".expected.* in " + examples));
+        }
+    }
+
+    private static void assertSame(Path expectedFile, String output) throws IOException {
+        String expected = Files.readString(expectedFile);
+        if (expectedFile.toString().endsWith(".xml")) {
+            JsonNode want = Transformers.XML.readTree(expected);
+            assertThat(Transformers.XML.readTree(output)).as(output).isEqualTo(want);
+            assertThat(output).startsWith("<" + rootOf(expected));
+        } else {
+            assertThat(Transformers.JSON.readTree(output)).as(output).isEqualTo(Transformers.JSON.readTree(expected));
+        }
+    }
+
+    private static String rootOf(String xml) {
+        String trimmed = xml.strip().substring(1);
+        return trimmed.substring(0, trimmed.indexOf('>'));
+    }
+}
