@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -19,6 +21,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion.VersionFlag;
+import com.networknt.schema.SpecVersionDetector;
+import com.networknt.schema.ValidationMessage;
 
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
@@ -33,6 +40,8 @@ import net.thisptr.jackson.jq.Versions;
  * JSONata and JSLT components are not in this build's Maven mirror as Camel Quarkus extensions.</li>
  * <li>{@code json-to-xml} ({@code root: order}) and {@code xml-to-json}: Jackson's XML mapper.</li>
  * <li>{@code csv-to-json}: Jackson's CSV mapper, first line is the header ({@code separator}, default {@code ,}).</li>
+ * <li>{@code json-schema} ({@code schema: schema.json}): validation; the body passes unchanged or fails with every
+ * violation listed.</li>
  * </ul>
  */
 final class Transformers {
@@ -62,8 +71,9 @@ final class Transformers {
             case "json-to-xml" -> jsonToXml(name, text(spec, "root", "message"));
             case "xml-to-json" -> xmlToJson(name);
             case "csv-to-json" -> csvToJson(name, text(spec, "separator", ",").charAt(0));
+            case "json-schema" -> jsonSchema(name, folder, text(spec, "schema", "schema.json"));
             default -> throw new IllegalArgumentException(manifest + ": unknown kind '" + kind
-                    + "' (jq, json-to-xml, xml-to-json, csv-to-json)");
+                    + "' (jq, json-to-xml, xml-to-json, csv-to-json, json-schema)");
         };
     }
 
@@ -152,6 +162,30 @@ final class Transformers {
             }
         }
         return node;
+    }
+
+    /**
+     * Validation as a transformer: the body passes unchanged when it matches the schema; otherwise every violation is
+     * listed in the {@link TransformException}, which the route's failure (and the dead letter) carries.
+     */
+    private static Transformer jsonSchema(String name, Path folder, String schemaFile) {
+        JsonSchema schema;
+        try {
+            JsonNode schemaNode = JSON.readTree(Files.readString(folder.resolve(schemaFile)));
+            VersionFlag version = SpecVersionDetector.detectOptionalVersion(schemaNode, false)
+                    .orElse(VersionFlag.V202012);
+            schema = JsonSchemaFactory.getInstance(version).getSchema(schemaNode);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(name + ": cannot read " + schemaFile + ": " + e.getMessage(), e);
+        }
+        return new Simple(name, "application/json", input -> {
+            Set<ValidationMessage> violations = schema.validate(readJson(name, input));
+            if (!violations.isEmpty()) {
+                throw new TransformException(name + ": body does not match " + schemaFile + ": " + violations.stream()
+                        .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
+            }
+            return input;
+        });
     }
 
     static JsonNode readJson(String name, String input) throws TransformException {

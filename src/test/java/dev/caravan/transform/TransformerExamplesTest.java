@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Every example of every transformer in {@code transformers/}: {@code examples/<case>.input.*} transformed must equal
- * {@code examples/<case>.expected.*} (compared as JSON or XML trees). A new transformer with examples is tested here
+ * {@code examples/<case>.expected.*} (compared as JSON or XML trees), or, for input it must refuse, fail with the reasons
+ * listed in {@code examples/<case>.expected-error.txt}. A new transformer with examples is tested here
  * without writing a test.
  */
 class TransformerExamplesTest {
@@ -36,8 +37,16 @@ class TransformerExamplesTest {
                     String example = input.getFileName().toString().replaceFirst("\\.input\\..*$", "");
                     Path expected = expectedFor(examples, example);
                     tests.add(DynamicTest.dynamicTest(name + " / " + example, () -> {
-                        String output = registry.get(name).apply(Files.readString(input));
-                        assertSame(expected, output);
+                        if (expected.getFileName().toString().endsWith(".expected-error.txt")) {
+                            // An example of input the transformer must refuse, with (at least) these reasons.
+                            assertThatThrownBy(() -> registry.get(name).apply(Files.readString(input)))
+                                    .isInstanceOf(TransformException.class)
+                                    .satisfies(e -> Files.readAllLines(expected).stream()
+                                            .filter(line -> !line.isBlank())
+                                            .forEach(line -> assertThat(e.getMessage()).contains(line)));
+                        } else {
+                            assertSame(expected, registry.get(name).apply(Files.readString(input)));
+                        }
                     }));
                 }
             }
@@ -62,7 +71,7 @@ class TransformerExamplesTest {
 
     private static Path expectedFor(Path examples, String example) throws IOException {
         try (Stream<Path> files = Files.list(examples)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(example + ".expected.")).findFirst()
+            return files.filter(f -> f.getFileName().toString().startsWith(example + ".expected")).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + example + ".expected.* in " + examples));
         }
     }
