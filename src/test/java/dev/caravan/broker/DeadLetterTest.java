@@ -42,10 +42,8 @@ class DeadLetterTest extends CaravanTestSupport {
         try (Jms operator = Jms.connect(port, "operator", "operator")) {
             operator.sendText("dlq.test.orders", "order-42", "orderId", "42");
 
-            // DLQ.<queue> lives on the DLA address and exists from the first dead letter on (see broker.xml):
-            // poll by its fully qualified name until it does.
-            Message dead = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                    .until(() -> operator.receive("DLA::DLQ.dlq.test.orders", 200), m -> m != null);
+            // DLQ.<queue> lives on the DLA address and exists from the first dead letter on (see broker.xml).
+            Message dead = nextDeadLetter(operator, "dlq.test.orders", Duration.ofSeconds(20));
             assertThat(Jms.text(dead)).isEqualTo("order-42");
             assertThat(dead.getStringProperty("orderId")).isEqualTo("42");
             assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).isEqualTo("dlq.test.orders");

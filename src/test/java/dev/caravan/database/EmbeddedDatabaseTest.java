@@ -33,8 +33,9 @@ class EmbeddedDatabaseTest {
         assertThat(statements).as("sql statements in routes/").hasSizeGreaterThanOrEqualTo(3);
         try (Connection connection = DriverManager.getConnection(url)) {
             for (String sql : statements) {
-                // Camel binds :#name parameters as JDBC parameters.
-                try (PreparedStatement statement = connection.prepareStatement(sql.replaceAll(":#\\w+", "?"))) {
+                // Camel binds :#name and :#${expression} parameters as JDBC parameters.
+                String jdbc = sql.replaceAll(":#(\\$\\{[^}]*\\}|\\w+)", "?");
+                try (PreparedStatement statement = connection.prepareStatement(jdbc)) {
                     assertThat(statement).as(sql).isNotNull();
                 }
             }

@@ -108,8 +108,7 @@ class BridgesTest extends CaravanTestSupport {
                 assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("devices/" + device + "/commands reboot");
 
                 client.sendText("devices.commands", "format", "DeviceId", "x/#");
-                Message dead = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                        .until(() -> client.receive("DLA::DLQ.devices.commands", 200), m -> m != null);
+                Message dead = nextDeadLetter(client, "devices.commands", Duration.ofSeconds(20));
                 assertThat(Jms.text(dead)).isEqualTo("format");
                 assertThat(received.poll(200, TimeUnit.MILLISECONDS)).isNull();
             }

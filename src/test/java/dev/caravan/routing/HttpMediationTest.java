@@ -70,8 +70,7 @@ class HttpMediationTest extends CaravanTestSupport {
         try (Jms operator = connect("operator")) {
             List<String> refs = List.of(down, rejected);
             for (int i = 0; i < 2; i++) {
-                Message dead = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                        .until(() -> operator.receive("DLA::DLQ.shipments.partner", 200), m -> m != null);
+                Message dead = nextDeadLetter(operator, "shipments.partner", Duration.ofSeconds(30));
                 assertThat(refs).contains(dead.getStringProperty("Ref"));
             }
         }

@@ -1,7 +1,6 @@
 package dev.caravan.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -82,8 +81,7 @@ class PatternsTest extends CaravanTestSupport {
             client.sendText("notifications", "sneaky", "Channels", "email,log:x?level=ERROR");
             // Validation fails on every delivery: the broker gives up and dead-letters it, with nothing sent anywhere.
             // DLQ.notifications exists from its first dead letter on (broker.xml): poll until it does.
-            Message dead = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                    .until(() -> client.receive("DLA::DLQ.notifications", 200), m -> m != null);
+            Message dead = nextDeadLetter(client, "notifications", Duration.ofSeconds(20));
             assertThat(Jms.text(dead)).isEqualTo("sneaky");
             assertThat(client.receive("notify.email", 200)).isNull();
         }

@@ -1,12 +1,19 @@
 package dev.caravan.testing;
 
-import jakarta.inject.Inject;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+import jakarta.jms.Message;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.camel.CamelContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.test.common.QuarkusTestResource;
 
+import dev.caravan.broker.EmbeddedBroker;
 import dev.caravan.routing.RouteFileLoader;
 
 /**
@@ -25,6 +32,9 @@ public abstract class CaravanTestSupport {
     @ConfigProperty(name = "caravan.broker.port")
     protected int port;
 
+    @Inject
+    protected EmbeddedBroker embeddedBroker;
+
     private RouteFiles files;
 
     /** Route files in the test run's routes directory. */
@@ -33,6 +43,24 @@ public abstract class CaravanTestSupport {
             files = new RouteFiles(loader);
         }
         return files;
+    }
+
+    /**
+     * The next dead letter of {@code queue}, read by {@code operator} from {@code DLA::DLQ.<queue>}. Waits until the
+     * broker has created that DLQ and put a message on it before consuming: broker.xml refuses a consumer that asks
+     * for a DLQ before its first dead letter, and racing that refusal against the broker creating it is flaky.
+     */
+    protected Message nextDeadLetter(Jms operator, String queue, Duration timeout) throws Exception {
+        SimpleString name = SimpleString.of("DLQ." + queue);
+        await().atMost(timeout).until(() -> {
+            var dlq = embeddedBroker.server().locateQueue(name);
+            return dlq != null && dlq.getMessageCount() > 0;
+        });
+        Message dead = operator.receive("DLA::DLQ." + queue, 5_000);
+        if (dead == null) {
+            throw new AssertionError("DLQ." + queue + " has a message but none could be received");
+        }
+        return dead;
     }
 
     /** A core JMS client logged in as {@code user}, whose password in tests is the development default. */

@@ -99,8 +99,7 @@ class TransformerRouteTest extends CaravanTestSupport {
     void bodyTheTransformerCannotReadEndsInTheDeadLetterQueue() throws Exception {
         try (Jms client = connect("operator")) {
             client.sendText("tx.orders.v1", "{not json");
-            Message dead = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                    .until(() -> client.receive("DLA::DLQ.tx.orders.v1", 200), m -> m != null);
+            Message dead = nextDeadLetter(client, "tx.orders.v1", Duration.ofSeconds(20));
             assertThat(Jms.text(dead)).isEqualTo("{not json");
         }
     }
