@@ -87,6 +87,47 @@ class SqlMediationTest extends CaravanTestSupport {
         }
     }
 
+    @Test
+    void databaseOutageSendsMessagesToTheDeadLetterQueueAndLosesNone() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        recoverFromAnInterruptedRun();
+        // The outage: the route's table is gone (as if the database refused every write) while messages flow.
+        execute("ALTER TABLE inventory RENAME TO inventory_outage");
+        try (Jms client = connect("operator")) {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    client.sendText("inventory.updates", "[{\"sku\": \"X-%s-%d\", \"quantity\": %d}]"
+                            .formatted(run, i, i));
+                }
+                // Every failed write rolls the message back; after the broker's attempts it waits in the DLQ.
+                List<String> dead = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    dead.add(Jms.text(nextDeadLetter(client, "inventory.updates", Duration.ofSeconds(20))));
+                }
+                assertThat(dead).allSatisfy(body -> assertThat(body).contains("X-" + run));
+            } finally {
+                execute("ALTER TABLE inventory_outage RENAME TO inventory");
+            }
+            // The database is back: the same flow writes again.
+            client.sendText("inventory.updates", "[{\"sku\": \"Y-%s\", \"quantity\": 4}]".formatted(run));
+            await().atMost(Duration.ofSeconds(10)).until(() -> quantity("Y-" + run), q -> q != null && q == 4);
+        }
+    }
+
+    /** A run killed mid-outage leaves the table renamed in the shared test database: put it back first. */
+    private void recoverFromAnInterruptedRun() throws Exception {
+        if (count("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", "inventory_outage") > 0
+                && count("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", "inventory") == 0) {
+            execute("ALTER TABLE inventory_outage RENAME TO inventory");
+        }
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); var statement = c.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private long insertOutbox(String topic, String payload) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement(
