@@ -15,18 +15,20 @@ import org.jboss.logging.Logger;
 
 /**
  * The transformers in {@code caravan.transformers.dir}, one folder each. A transformer is read when first used and read
- * again when any file of its folder changes (a cheap check of sizes and modification times on each use), so editing a
- * mapping takes effect on the next message, like route files, without a restart.
+ * again when any file of its folder changes, so editing a mapping takes effect without a restart, like route files.
+ * Whether the folder changed (sizes and modification times) is checked at most every {@link #CHECK_INTERVAL_NANOS}, not
+ * on every message: listing a folder per message would put file-system calls on every route's hot path.
  */
 public class TransformerRegistry {
 
     private static final Logger LOG = Logger.getLogger(TransformerRegistry.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
+    static final long CHECK_INTERVAL_NANOS = 250_000_000L;
 
     private final Path dir;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
-    private record Loaded(String fingerprint, Transformer transformer) {
+    private record Loaded(String fingerprint, Transformer transformer, long checkedAt) {
     }
 
     public TransformerRegistry(Path dir) {
@@ -42,17 +44,22 @@ public class TransformerRegistry {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("transformer name '" + name + "' is not a folder name of a-z 0-9 -");
         }
+        long now = System.nanoTime();
+        Loaded current = cache.get(name);
+        if (current != null && now - current.checkedAt() < CHECK_INTERVAL_NANOS) {
+            return current.transformer();
+        }
         Path folder = dir.resolve(name);
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("no transformer '" + name + "' in " + dir);
         }
         String fingerprint = fingerprint(folder);
-        Loaded current = cache.get(name);
         if (current != null && current.fingerprint().equals(fingerprint)) {
+            cache.put(name, new Loaded(fingerprint, current.transformer(), now));
             return current.transformer();
         }
         Transformer transformer = Transformers.load(name, folder);
-        cache.put(name, new Loaded(fingerprint, transformer));
+        cache.put(name, new Loaded(fingerprint, transformer, now));
         LOG.infof("%s transformer %s from %s", current == null ? "Loaded" : "Reloaded", name, folder);
         return transformer;
     }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.caravan.broker.EmbeddedBroker;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.RouteFiles;
 
@@ -28,9 +27,6 @@ class QueueBridgeBenchmarkTest extends CaravanTestSupport {
     private static final Logger LOG = Logger.getLogger(QueueBridgeBenchmarkTest.class);
 
     @Inject
-    EmbeddedBroker broker;
-
-    @Inject
     @Named("caravanDirectConnectionFactory")
     ActiveMQConnectionFactory factory;
 
@@ -41,7 +37,8 @@ class QueueBridgeBenchmarkTest extends CaravanTestSupport {
         int consumers = Integer.getInteger("caravan.bench.consumers", 8);
         // Variant: the Caravan route adds a header, so it sends a new message instead of forwarding the received one.
         boolean setsHeader = Boolean.getBoolean("caravan.bench.set-header");
-        var result = new QueueBridgeBenchmark(broker.server(), camel, new RouteFiles(loader), factory, consumers,
+        var result = new QueueBridgeBenchmark(embeddedBroker.server(), camel, new RouteFiles(loader), factory,
+                consumers,
                 setsHeader)
                 .run(messages, rounds);
         String table = result.table();

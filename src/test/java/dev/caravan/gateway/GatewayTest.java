@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.TestInstance;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
-import dev.caravan.broker.EmbeddedBroker;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
@@ -45,9 +43,6 @@ import dev.caravan.testing.Jms;
 class GatewayTest extends CaravanTestSupport {
 
     private static final String FILE = "gateway-responder.camel.yaml";
-
-    @Inject
-    EmbeddedBroker broker;
 
     @BeforeAll
     void deploy() {
@@ -157,7 +152,7 @@ class GatewayTest extends CaravanTestSupport {
                 .body(new byte[]{'"', (byte) 0xC3, 0x28, '"'})
                 .when().post("/api/queues/gw.rejected").then().statusCode(400)
                 .body("error", equalTo("body is not valid UTF-8 text"));
-        assertThat(broker.server().locateQueue("gw.rejected")).isNull();
+        assertThat(embeddedBroker.server().locateQueue("gw.rejected")).isNull();
     }
 
     private static void badRequest(io.restassured.specification.RequestSpecification request, String error) {
@@ -175,7 +170,7 @@ class GatewayTest extends CaravanTestSupport {
         given().auth().preemptive().basic("app", "app").contentType("application/octet-stream")
                 .body(new ByteArrayInputStream(new byte[1024 * 1024 + 1]))
                 .when().post("/api/queues/gw.rejected").then().statusCode(413).body("error", startsWith("body"));
-        assertThat(broker.server().locateQueue("gw.rejected")).isNull();
+        assertThat(embeddedBroker.server().locateQueue("gw.rejected")).isNull();
     }
 
     @Test
@@ -293,9 +288,9 @@ class GatewayTest extends CaravanTestSupport {
 
     private List<Queue> replyQueues() throws Exception {
         List<Queue> queues = new ArrayList<>();
-        for (var name : broker.server().getPostOffice().getAddresses()) {
+        for (var name : embeddedBroker.server().getPostOffice().getAddresses()) {
             if (name.toString().startsWith("caravan.replies.")) {
-                queues.addAll(broker.server().getPostOffice().listQueuesForAddress(name));
+                queues.addAll(embeddedBroker.server().getPostOffice().listQueuesForAddress(name));
             }
         }
         return queues;

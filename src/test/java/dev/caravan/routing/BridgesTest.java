@@ -48,7 +48,7 @@ class BridgesTest extends CaravanTestSupport {
                     ("legacy order " + id).getBytes(StandardCharsets.UTF_8));
         }
         try (Jms client = connect("app")) {
-            Message message = receiveWith(client, "legacy.orders", "OrderRef", id);
+            Message message = client.receiveWith("legacy.orders", "OrderRef", id, 10_000);
             assertThat(Jms.text(message)).isEqualTo("legacy order " + id);
         }
     }
@@ -84,7 +84,8 @@ class BridgesTest extends CaravanTestSupport {
             publisher.close();
         }
         try (Jms client = connect("app")) {
-            Message message = receiveWith(client, "devices.telemetry", "MqttTopic", "devices/" + device + "/telemetry");
+            Message message = client.receiveWith("devices.telemetry", "MqttTopic", "devices/" + device + "/telemetry",
+                    10_000);
             assertThat(message.getBody(byte[].class)).asString(StandardCharsets.UTF_8).contains(device);
         }
     }
@@ -116,17 +117,6 @@ class BridgesTest extends CaravanTestSupport {
             subscriber.disconnect();
             subscriber.close();
         }
-    }
-
-    private static Message receiveWith(Jms client, String queue, String property, String value) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            Message message = client.receive(queue, 10_000);
-            assertThat(message).as("a message on %s with %s=%s", queue, property, value).isNotNull();
-            if (value.equals(message.getStringProperty(property))) {
-                return message;
-            }
-        }
-        throw new AssertionError("no message on " + queue + " with " + property + "=" + value);
     }
 
     private static Connection rabbit() throws Exception {

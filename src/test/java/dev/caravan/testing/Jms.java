@@ -79,6 +79,29 @@ public final class Jms implements AutoCloseable {
         return messages;
     }
 
+    /**
+     * The first message on {@code queue} whose string property {@code property} is {@code value}, consuming messages
+     * that other tests left on the same queue on the way; fails, listing them, if none comes within {@code millis} of
+     * the last one.
+     */
+    public Message receiveWith(String queue, String property, String value, long millis) throws JMSException {
+        List<String> others = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            for (int i = 0; i < 100; i++) {
+                Message message = consumer.receive(millis);
+                if (message == null) {
+                    break;
+                }
+                if (value.equals(message.getStringProperty(property))) {
+                    return message;
+                }
+                others.add(String.valueOf(message.getStringProperty(property)));
+            }
+        }
+        throw new AssertionError("no message on " + queue + " with " + property + "=" + value + " (others: " + others
+                + ")");
+    }
+
     public static String text(Message message) {
         try {
             return message.getBody(String.class);

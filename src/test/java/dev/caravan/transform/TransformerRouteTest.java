@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
-/** Routes use transformers by name ({@code transformer:<name>}); editing a mapping changes the next message. */
+/** Routes use transformers by name ({@code transformer:<name>}); an edited mapping applies without a restart. */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransformerRouteTest extends CaravanTestSupport {
@@ -80,7 +80,7 @@ class TransformerRouteTest extends CaravanTestSupport {
     }
 
     @Test
-    void editedMappingAppliesToTheNextMessage() throws Exception {
+    void editedMappingAppliesWithoutARestart() throws Exception {
         Path mapping = registry.dir().resolve("order-v1-to-v2").resolve("mapping.jq");
         String original = Files.readString(mapping);
         try (Jms client = connect("app")) {
