@@ -15,6 +15,9 @@ import org.apache.camel.component.jms.JmsQueueEndpoint;
 import org.apache.camel.component.jms.QueueBrowseStrategy;
 import org.springframework.jms.listener.AbstractMessageListenerContainer;
 
+import dev.caravan.deadletter.RouteFailureRecorder;
+import dev.caravan.deadletter.RouteFailures;
+
 /**
  * The {@code jms} component as routes see it. Every endpoint shares a pooled connection factory, except a durable
  * subscriber with its own {@code clientId}: JMS allows one client id per connection, so such an endpoint gets its own
@@ -28,10 +31,18 @@ import org.springframework.jms.listener.AbstractMessageListenerContainer;
 public class CaravanJmsComponent extends JmsComponent {
 
     private final ConnectionFactory dedicatedConnections;
+    private final RouteFailures failures;
 
-    public CaravanJmsComponent(ConnectionFactory pooled, ConnectionFactory dedicatedConnections) {
+    public CaravanJmsComponent(ConnectionFactory pooled, ConnectionFactory dedicatedConnections,
+            RouteFailures failures) {
         this.dedicatedConnections = dedicatedConnections;
+        this.failures = failures;
         setConnectionFactory(pooled);
+    }
+
+    /** The route behind a consumer, with its failures recorded for the dead letters ({@link RouteFailureRecorder}). */
+    Processor recorded(Processor route) {
+        return new RouteFailureRecorder(route, failures);
     }
 
     @Override
@@ -47,25 +58,26 @@ public class CaravanJmsComponent extends JmsComponent {
     @Override
     protected JmsEndpoint createQueueEndpoint(String uri, JmsComponent component, String subject,
             JmsConfiguration configuration, QueueBrowseStrategy queueBrowseStrategy) {
-        return new QueueEndpoint(uri, component, subject, configuration, queueBrowseStrategy);
+        return new QueueEndpoint(uri, this, subject, configuration, queueBrowseStrategy);
     }
 
     @Override
     protected JmsEndpoint createTopicEndpoint(String uri, JmsComponent component, String subject,
             JmsConfiguration configuration) {
-        return new TopicEndpoint(uri, component, subject, configuration);
+        return new TopicEndpoint(uri, this, subject, configuration);
     }
 
     /** A queue endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
     static final class QueueEndpoint extends JmsQueueEndpoint {
-        QueueEndpoint(String uri, JmsComponent component, String destination, JmsConfiguration configuration,
+        QueueEndpoint(String uri, CaravanJmsComponent component, String destination, JmsConfiguration configuration,
                 QueueBrowseStrategy queueBrowseStrategy) {
             super(uri, component, destination, configuration, queueBrowseStrategy);
         }
 
         @Override
-        public JmsConsumer createConsumer(Processor processor, AbstractMessageListenerContainer container)
+        public JmsConsumer createConsumer(Processor route, AbstractMessageListenerContainer container)
                 throws Exception {
+            Processor processor = ((CaravanJmsComponent) getComponent()).recorded(route);
             if (!ForwardingJmsConsumer.appliesTo(this)) {
                 return super.createConsumer(processor, container);
             }
@@ -80,13 +92,15 @@ public class CaravanJmsComponent extends JmsComponent {
 
     /** A topic endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
     static final class TopicEndpoint extends JmsEndpoint {
-        TopicEndpoint(String uri, JmsComponent component, String destination, JmsConfiguration configuration) {
+        TopicEndpoint(String uri, CaravanJmsComponent component, String destination,
+                JmsConfiguration configuration) {
             super(uri, component, destination, true, configuration);
         }
 
         @Override
-        public JmsConsumer createConsumer(Processor processor, AbstractMessageListenerContainer container)
+        public JmsConsumer createConsumer(Processor route, AbstractMessageListenerContainer container)
                 throws Exception {
+            Processor processor = ((CaravanJmsComponent) getComponent()).recorded(route);
             if (!ForwardingJmsConsumer.appliesTo(this)) {
                 return super.createConsumer(processor, container);
             }

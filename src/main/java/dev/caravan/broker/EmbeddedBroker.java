@@ -15,6 +15,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.jboss.logging.Logger;
 
+import dev.caravan.deadletter.DeadLetterStamp;
+import dev.caravan.deadletter.RouteFailures;
 import dev.caravan.security.BrokerSecurityManager;
 import dev.caravan.security.DefaultPasswordGuard;
 import dev.caravan.security.UserRegistry;
@@ -35,14 +37,17 @@ public class EmbeddedBroker {
     private final DataConfig data;
     private final UserRegistry users;
     private final DefaultPasswordGuard guard;
+    private final RouteFailures failures;
     private EmbeddedActiveMQ broker;
 
     @Inject
-    public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard) {
+    public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
+            RouteFailures failures) {
         this.config = config;
         this.data = data;
         this.users = users;
         this.guard = guard;
+        this.failures = failures;
     }
 
     /** Starts the broker unless it runs already. */
@@ -72,6 +77,8 @@ public class EmbeddedBroker {
             FileDeploymentManager deployment = new FileDeploymentManager(configFile.toUri().toString());
             deployment.addDeployable(configuration);
             deployment.readConfiguration();
+            // Dead letters carry the failure that sent them there (route, exception, attempts, times).
+            configuration.registerBrokerPlugin(new DeadLetterStamp(failures));
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration);

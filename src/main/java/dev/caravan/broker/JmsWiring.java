@@ -10,6 +10,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
+import dev.caravan.deadletter.RouteFailures;
 import dev.caravan.security.UserRegistry;
 
 /**
@@ -37,6 +38,9 @@ public class JmsWiring {
 
     @Inject
     UserRegistry users;
+
+    @Inject
+    RouteFailures failures;
 
     /** The broker URL Caravan's routes use: in-VM for the embedded broker, {@code caravan.broker.url} otherwise. */
     public String brokerUrl() {
@@ -96,7 +100,7 @@ public class JmsWiring {
     @Named("jms")
     public JmsComponent jms(@Named("caravanConnectionFactory") JmsPoolConnectionFactory pooled,
             @Named("caravanDirectConnectionFactory") ActiveMQConnectionFactory direct) {
-        CaravanJmsComponent jms = new CaravanJmsComponent(pooled, direct);
+        CaravanJmsComponent jms = new CaravanJmsComponent(pooled, direct, failures);
         // Consuming routes are transacted by default: a failure rolls back to the broker, which redelivers.
         jms.setTransacted(true);
         jms.setLazyCreateTransactionManager(false);

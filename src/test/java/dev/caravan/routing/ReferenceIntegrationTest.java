@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.caravan.deadletter.DeadLetterHeaders;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 import dev.caravan.testing.KafkaTestCluster;
+import dev.caravan.transform.TransformException;
 
 /**
  * The README's tour, end to end: an order over HTTP is validated and published; billing routes it by content, audit
@@ -92,6 +94,13 @@ class ReferenceIntegrationTest extends CaravanTestSupport {
                 }
             }
             assertThat(dead).isNotNull();
+            // The validation errors travel on the dead letter, with the route that rejected it.
+            assertThat(dead.getStringProperty(DeadLetterHeaders.ROUTE_ID)).isEqualTo("orders-intake");
+            assertThat(dead.getStringProperty(DeadLetterHeaders.EXCEPTION_CLASS))
+                    .isEqualTo(TransformException.class.getName());
+            assertThat(dead.getStringProperty(DeadLetterHeaders.EXCEPTION_MESSAGE))
+                    .contains("order-schema").contains("lines").contains("customer");
+            assertThat(dead.getStringProperty(DeadLetterHeaders.ORIGINAL_ADDRESS)).isEqualTo("orders.incoming");
         }
         assertThat(auditRows(order)).isZero();
     }
