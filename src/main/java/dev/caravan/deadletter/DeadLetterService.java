@@ -23,6 +23,9 @@ public class DeadLetterService {
     @Inject
     DeadLetterAudit audit;
 
+    @Inject
+    DeadLetterMetrics metrics;
+
     public List<DeadLetterQueues.Summary> list() {
         return queues.list();
     }
@@ -51,6 +54,7 @@ public class DeadLetterService {
             request.ids().forEach(DeadLetterQueues::requireId);
         }
         DeadLetterReplayer.Result result = replayer.replay(dlq, request);
+        metrics.replayed(dlq, result.replayed());
         audit.record(user, request.edits() ? "edit-replay" : "replay", dlq, result.replayed(), describe(request)
                 + (result.skipped() > 0 ? " skipped=" + result.skipped() + " (replay limit reached)" : ""));
         return result;
