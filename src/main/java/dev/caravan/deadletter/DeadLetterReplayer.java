@@ -21,6 +21,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.ws.rs.NotFoundException;
 
+import org.jboss.logging.Logger;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
@@ -41,6 +42,7 @@ public class DeadLetterReplayer {
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
     private static final int IDS_PER_SELECTOR = 500;
+    private static final Logger LOG = Logger.getLogger(DeadLetterReplayer.class);
 
     @Inject
     @Named("caravanConnectionFactory")
@@ -105,16 +107,30 @@ public class DeadLetterReplayer {
         long limit = request.limit() == null ? Long.MAX_VALUE : request.limit();
         long replayed = 0;
         long skipped = 0;
-        for (String selection : selections) {
+        for (int chunk = 0; chunk < selections.size(); chunk++) {
             if (ids != null && ids.isEmpty()) {
                 break;
             }
-            skipped += queues.count(dlq, DeadLetterFilter.and(selection, "NOT " + loopGuard));
+            String selection = selections.get(chunk);
+            long held = queues.count(dlq, DeadLetterFilter.and(selection, "NOT " + loopGuard));
+            skipped += held;
             String selector = DeadLetterFilter.and(DeadLetterFilter.and(selection, loopGuard), hasOrigin);
-            // Only what is there now: dead letters arriving during the replay wait for the next one.
-            long expected = Math.min(limit - replayed, queues.count(dlq, selector));
+            // Only what is there now: dead letters arriving during the replay wait for the next one. The broker's
+            // depth is exact; a browse can miss messages the broker has just added (it walks the queue while they
+            // are still being appended), so browse counts are used only where a selector leaves no other way.
+            long present;
+            if (selection == null) {
+                present = queues.depth(dlq) - held;
+            } else if (ids != null) {
+                present = Math.min(IDS_PER_SELECTOR, ids.size() - (long) chunk * IDS_PER_SELECTOR);
+            } else {
+                present = queues.count(dlq, selector);
+            }
+            long expected = Math.min(limit - replayed, present);
             if (expected > 0) {
-                replayed += move(dlq, selector, expected, request);
+                long moved = move(dlq, selector, expected, request);
+                LOG.debugf("replay %s: %d of %d moved (selector %s)", dlq, moved, expected, selector);
+                replayed += moved;
             }
         }
         return new Result(replayed, skipped, request.at());
