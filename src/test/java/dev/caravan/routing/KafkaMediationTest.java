@@ -1,9 +1,15 @@
 package dev.caravan.routing;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +31,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 import dev.caravan.testing.KafkaTestCluster;
+import dev.caravan.testing.Ports;
 
 /** The shipped Kafka bridges against a real Kafka broker (KRaft, in the test JVM): keys, headers and partitions. */
 @QuarkusTest
@@ -83,6 +91,62 @@ class KafkaMediationTest extends CaravanTestSupport {
             assertThat(message.getStringProperty("KafkaOffset")).isNotBlank();
             assertThat(message.getStringProperty("trace")).isEqualTo("t-1");
         }
+    }
+
+    /**
+     * Kafka is down while messages flow: every send fails, rolls back, and after the broker's attempts the messages
+     * wait in the DLQ with the failure on them — none lost. Kafka is back: the operator replays them and each arrives
+     * once. (The outage is the route's Kafka being unreachable: the in-process cluster is shared by the other tests.)
+     */
+    @Test
+    void kafkaOutageWhileMessagesFlowLosesNone() throws Exception {
+        String route = """
+                - route:
+                    id: kafka-outage
+                    from:
+                      uri: "jms:queue:kafka.outage.in"
+                      steps:
+                        - setHeader:
+                            name: kafka.KEY
+                            simple: "${body}"
+                        - to: "kafka:kafka.outage?brokers=%s&maxBlockMs=500&requestTimeoutMs=500&deliveryTimeoutMs=1000&lingerMs=0"
+                """;
+        KafkaTestCluster.createTopic("kafka.outage", 1);
+        files().deploy("kafka-outage.camel.yaml", route.formatted("127.0.0.1:" + Ports.free()));
+        List<String> sent = List.of("k-1", "k-2", "k-3", "k-4", "k-5");
+        try (Jms client = connect("operator");
+                KafkaConsumer<String, String> consumer = consumer("outage-" + UUID.randomUUID())) {
+            consumer.subscribe(List.of("kafka.outage"));
+            for (String body : sent) {
+                client.sendText("kafka.outage.in", body);
+            }
+            RequestSpecification operator = given().auth().preemptive().basic("operator", "operator");
+            await().atMost(Duration.ofSeconds(60)).until(() -> depth("DLQ.kafka.outage.in") == sent.size());
+            operator.get("/api/dlq/DLQ.kafka.outage.in/messages").then().statusCode(200)
+                    .body("routeId", everyItem(equalTo("kafka-outage")))
+                    .body("exception", everyItem(containsString("Exception")));
+
+            files().deploy("kafka-outage.camel.yaml", route.formatted(KafkaTestCluster.bootstrapServers()));
+            operator.contentType("application/json").body("{\"all\": true}")
+                    .post("/api/dlq/DLQ.kafka.outage.in/replay").then().statusCode(200)
+                    .body("replayed", equalTo(sent.size()));
+            List<String> received = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (received.size() < sent.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    received.add(record.value());
+                }
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(consumer.poll(Duration.ofMillis(500))).as("each once").isEmpty();
+        } finally {
+            files().undeploy("kafka-outage.camel.yaml");
+        }
+    }
+
+    private long depth(String dlq) {
+        var queue = embeddedBroker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(dlq));
+        return queue == null ? 0 : queue.getMessageCount();
     }
 
     private static ConsumerRecord<String, String> poll(KafkaConsumer<String, String> consumer, String key) {
