@@ -120,7 +120,8 @@ public final class QueueBridgeBenchmark {
         new Random(42).nextBytes(payload);
     }
 
-    public Result run(int messages, int rounds) throws Exception {
+    /** Writes the Caravan bridge's route file (not started: each round starts and stops it). */
+    void deploy() {
         String headerStep = setsHeader ? """
                         - setHeader:
                             name: CaravanBridgedBy
@@ -138,6 +139,14 @@ public final class QueueBridgeBenchmark {
                       steps:
                 %s        - to: "jms:queue:bench.caravan.out"
                 """.formatted(ROUTE_ID, consumers, headerStep));
+    }
+
+    void undeploy() {
+        routes.undeploy(ROUTE_FILE);
+    }
+
+    public Result run(int messages, int rounds) throws Exception {
+        deploy();
         List<Double> plain = new ArrayList<>();
         List<Double> caravan = new ArrayList<>();
         List<Double> plainCpu = new ArrayList<>();
@@ -158,7 +167,7 @@ public final class QueueBridgeBenchmark {
                 }
             }
         } finally {
-            routes.undeploy(ROUTE_FILE);
+            undeploy();
         }
         return new Result(messages, consumers, setsHeader, plain, caravan, plainCpu, caravanCpu);
     }
@@ -175,7 +184,7 @@ public final class QueueBridgeBenchmark {
         cpuMicros.add((processCpuNanos() - cpu) / 1e3 / messages);
     }
 
-    private double plainBridgeRound(int messages) throws Exception {
+    double plainBridgeRound(int messages) throws Exception {
         preload("bench.plain.in", messages);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger failures = new AtomicInteger();
@@ -219,7 +228,7 @@ public final class QueueBridgeBenchmark {
         }
     }
 
-    private double caravanRound(int messages) throws Exception {
+    double caravanRound(int messages) throws Exception {
         preload("bench.caravan.in", messages);
         long started = System.nanoTime();
         camel.getRouteController().startRoute(ROUTE_ID);

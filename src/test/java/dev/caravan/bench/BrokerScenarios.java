@@ -1,0 +1,286 @@
+package dev.caravan.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+
+import dev.caravan.testing.RouteFiles;
+
+/**
+ * The broker-side scenarios, all in one process on the embedded broker (in-VM), persistent 1 KiB messages: (a) the
+ * raw broker, (b) a plain JMS bridge and (c) the Caravan route (both from {@link QueueBridgeBenchmark}), (d) content-based
+ * routing with a transformer, (e) fan-out to three durable subscribers. Each round method preloads its input, times
+ * the work until every message is on its output, cleans up, and returns messages per second.
+ */
+final class BrokerScenarios implements AutoCloseable {
+
+    static final String CBR_FILE = "bench-cbr.camel.yaml";
+    static final String FAN_FILE = "bench-fan.camel.yaml";
+    static final List<String> FAN_ROUTES = List.of("bench-fan-1", "bench-fan-2", "bench-fan-3");
+
+    private final ActiveMQServer server;
+    private final CamelContext camel;
+    private final RouteFiles routes;
+    private final ActiveMQConnectionFactory factory;
+    private final int consumers;
+    private final QueueBridgeBenchmark bridges;
+    private final byte[] payload = new byte[1024];
+    private final byte[] smallOrder;
+    private final byte[] bigOrder;
+
+    BrokerScenarios(ActiveMQServer server, CamelContext camel, RouteFiles routes, ActiveMQConnectionFactory factory,
+            int consumers) {
+        this.server = server;
+        this.camel = camel;
+        this.routes = routes;
+        this.factory = factory;
+        this.consumers = consumers;
+        this.bridges = new QueueBridgeBenchmark(server, camel, routes, factory, consumers, false);
+        new java.util.Random(7).nextBytes(payload);
+        smallOrder = order(4_200);
+        bigOrder = order(61_500);
+    }
+
+    /** An order of about 1 KiB in JSON. */
+    private static byte[] order(long totalCents) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; lines.length() < 860; i++) {
+            lines.append(i == 0 ? "" : ", ").append("{\"sku\": \"SKU-").append(1000 + i)
+                    .append("\", \"quantity\": ").append(i % 5 + 1).append(", \"unitCents\": ").append(250 + i)
+                    .append('}');
+        }
+        return ("{\"orderId\": \"o-bench\", \"customer\": \"Ada Lovelace\", \"totalCents\": " + totalCents
+                + ", \"lines\": [" + lines + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    void deploy() throws Exception {
+        bridges.deploy();
+        routes.deploy(CBR_FILE, """
+                # Benchmark (d): content-based routing on JSONPath, then the JSON -> XML transformer.
+                - route:
+                    id: bench-cbr
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:bench.cbr.in"
+                      parameters:
+                        concurrentConsumers: %d
+                      steps:
+                        - choice:
+                            when:
+                              - jsonpath: "$[?(@.totalCents > 50000)]"
+                                steps:
+                                  - to: "transformer:order-json-to-xml"
+                                  - to: "jms:queue:bench.cbr.big"
+                            otherwise:
+                              steps:
+                                - to: "transformer:order-json-to-xml"
+                                - to: "jms:queue:bench.cbr.small"
+                """.formatted(consumers));
+        StringBuilder fan = new StringBuilder("# Benchmark (e): three durable subscribers of one topic.\n");
+        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+            fan.append("""
+                    - route:
+                        id: bench-fan-%d
+                        autoStartup: false
+                        from:
+                          uri: "jms:topic:bench.fan"
+                          parameters:
+                            subscriptionDurable: true
+                            subscriptionShared: true
+                            subscriptionName: bench-fan-%d
+                            concurrentConsumers: %d
+                          steps:
+                            - to: "jms:queue:bench.fan.out.%d"
+                    """.formatted(i, i, consumers, i));
+        }
+        routes.deploy(FAN_FILE, fan.toString());
+        // The subscriptions' queues exist before the first publish, as they would for long-running subscribers.
+        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+            server.createQueue(QueueConfiguration.of("bench-fan-" + i).setAddress("bench.fan")
+                    .setRoutingType(RoutingType.MULTICAST).setDurable(true), true);
+        }
+    }
+
+    /** (a) One producer and one consumer of the core client through one queue, no routing. */
+    double rawBroker(int messages) throws Exception {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+                ClientSessionFactory sessions = locator.createSessionFactory();
+                ClientSession producerSession = sessions.createSession(factory.getUser(), factory.getPassword(),
+                        false, false, false, false, 0);
+                ClientSession consumerSession = sessions.createSession(factory.getUser(), factory.getPassword(),
+                        false, true, true, false, ActiveMQClient.DEFAULT_ACK_BATCH_SIZE)) {
+            String queue = "bench.raw";
+            if (!consumerSession.queueQuery(SimpleString.of(queue)).isExists()) {
+                consumerSession.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
+                        .setDurable(true));
+            }
+            ClientConsumer consumer = consumerSession.createConsumer(queue);
+            consumerSession.start();
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            long started = System.nanoTime();
+            Thread producer = new Thread(() -> {
+                try (ClientProducer out = producerSession.createProducer(queue)) {
+                    for (int i = 1; i <= messages; i++) {
+                        ClientMessage message = producerSession.createMessage(true);
+                        message.getBodyBuffer().writeBytes(payload);
+                        out.send(message);
+                        if (i % 100 == 0) {
+                            producerSession.commit();
+                        }
+                    }
+                    producerSession.commit();
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            }, "bench-raw-producer");
+            producer.start();
+            for (int i = 0; i < messages; i++) {
+                ClientMessage message = consumer.receive(TimeUnit.MINUTES.toMillis(2));
+                if (message == null) {
+                    throw new IllegalStateException("raw broker: only " + i + " of " + messages + " received",
+                            failure.get());
+                }
+                message.acknowledge();
+            }
+            double rate = messages / ((System.nanoTime() - started) / 1e9);
+            producer.join();
+            consumer.close();
+            return rate;
+        }
+    }
+
+    /** (b) The hand-written transacted JMS bridge. */
+    double plainBridge(int messages) throws Exception {
+        return bridges.plainBridgeRound(messages);
+    }
+
+    /** (c) The Caravan point-to-point YAML route. */
+    double caravanRoute(int messages) throws Exception {
+        return bridges.caravanRound(messages);
+    }
+
+    /** (d) JSONPath content-based routing plus the JSON -> XML transformer; half the orders are big. */
+    double routingWithTransform(int messages) throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            preload(session, session.createQueue("bench.cbr.in"), messages, i -> i % 2 == 0 ? bigOrder : smallOrder);
+        }
+        long started = System.nanoTime();
+        camel.getRouteController().startRoute("bench-cbr");
+        awaitTotal(List.of("bench.cbr.big", "bench.cbr.small"), messages);
+        double rate = messages / ((System.nanoTime() - started) / 1e9);
+        stop("bench-cbr");
+        if (count("bench.cbr.big") != messages / 2 + messages % 2) {
+            throw new IllegalStateException("content-based routing sent " + count("bench.cbr.big")
+                    + " big orders, expected " + (messages / 2 + messages % 2));
+        }
+        purge("bench.cbr.big");
+        purge("bench.cbr.small");
+        return rate;
+    }
+
+    /** (e) One publish, three durable subscribers each forwarding to its queue: messages per second per subscriber. */
+    double fanOut(int messages) throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            preload(session, session.createTopic("bench.fan"), messages, i -> payload);
+        }
+        long started = System.nanoTime();
+        for (String route : FAN_ROUTES) {
+            camel.getRouteController().startRoute(route);
+        }
+        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+            awaitTotal(List.of("bench.fan.out." + i), messages);
+        }
+        double rate = messages / ((System.nanoTime() - started) / 1e9);
+        for (String route : FAN_ROUTES) {
+            stop(route);
+        }
+        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+            purge("bench.fan.out." + i);
+        }
+        return rate;
+    }
+
+    private void preload(Session session, Destination destination, int messages, Body body) throws Exception {
+        try (MessageProducer producer = session.createProducer(destination)) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 1; i <= messages; i++) {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(body.of(i));
+                producer.send(message);
+                if (i % 500 == 0) {
+                    session.commit();
+                }
+            }
+            session.commit();
+        }
+    }
+
+    private void awaitTotal(List<String> queues, long messages) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (queues.stream().mapToLong(this::count).sum() < messages) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(queues + " did not receive " + messages + " messages in 5 minutes");
+            }
+            Thread.sleep(2); // polling interval of a measurement loop, not synchronisation between threads
+        }
+    }
+
+    private long count(String queue) {
+        var q = server.locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+
+    private void purge(String queue) throws Exception {
+        var q = server.locateQueue(SimpleString.of(queue));
+        if (q != null) {
+            q.deleteAllReferences();
+        }
+    }
+
+    private void stop(String route) throws Exception {
+        camel.getRouteController().stopRoute(route, 30, TimeUnit.SECONDS);
+        if (camel.getRouteController().getRouteStatus(route) != ServiceStatus.Stopped) {
+            throw new IllegalStateException("benchmark route " + route + " did not stop");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        bridges.undeploy();
+        routes.undeploy(CBR_FILE);
+        routes.undeploy(FAN_FILE);
+        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+            server.destroyQueue(SimpleString.of("bench-fan-" + i), null, false, true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        byte[] of(int index);
+    }
+}

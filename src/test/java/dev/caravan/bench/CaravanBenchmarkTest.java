@@ -1,0 +1,164 @@
+package dev.caravan.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.caravan.deadletter.DeadLetterReplayer;
+import dev.caravan.testing.CaravanTestSupport;
+import dev.caravan.testing.RouteFiles;
+
+/**
+ * The benchmark: every scenario of the issue, several rounds each, in one run; prints a table of medians with
+ * min–max, checks the targets as ratios within the run, and writes {@code target/bench/results.{txt,json,png}}.
+ * <p>
+ * In the test suite it runs every scenario tiny, so the benchmark cannot rot, and asserts only that each produced a
+ * figure. {@code bench/run.sh} runs it full size ({@code -Pbench}). No timing is asserted anywhere.
+ */
+@QuarkusTest
+class CaravanBenchmarkTest extends CaravanTestSupport {
+
+    private static final Logger LOG = Logger.getLogger(CaravanBenchmarkTest.class);
+
+    @Inject
+    @Named("caravanDirectConnectionFactory")
+    ActiveMQConnectionFactory factory;
+
+    @Inject
+    DeadLetterReplayer replayer;
+
+    private final int messages = Integer.getInteger("caravan.bench.messages", 300);
+    private final int rounds = Integer.getInteger("caravan.bench.rounds", 1);
+    private final int consumers = Integer.getInteger("caravan.bench.consumers", 8);
+    private final int replayMessages = Integer.getInteger("caravan.bench.replay.messages", 300);
+    private final int startups = Integer.getInteger("caravan.bench.startups", 0);
+
+    @Test
+    void benchmark() throws Exception {
+        BenchmarkReport report = new BenchmarkReport("Caravan benchmark, " + Instant.now())
+                .context("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                        + System.getProperty("java.version"))
+                .context("messages", "persistent 1 KiB, " + messages + " per round, " + rounds + " rounds, "
+                        + consumers + " consumers per route or bridge; warm-up round excluded");
+
+        brokerScenarios(report);
+        replayScenario(report);
+        startupScenario(report);
+        targets(report);
+
+        String table = report.table();
+        LOG.info("\n" + table);
+        System.out.println(table);
+        Path dir = Path.of("target", "bench");
+        QueueBridgeBenchmark.write(dir.resolve("results.txt"), table);
+        QueueBridgeBenchmark.write(dir.resolve("results.json"), report.json());
+        report.chart(dir.resolve("results.png"));
+        for (BenchmarkReport.Scenario scenario : report.scenarios()) {
+            assertThat(scenario.values()).as(scenario.id()).isNotEmpty().allSatisfy(v -> assertThat(v).isPositive());
+        }
+    }
+
+    private void brokerScenarios(BenchmarkReport report) throws Exception {
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        try (BrokerScenarios broker = new BrokerScenarios(embeddedBroker.server(), camel, new RouteFiles(loader),
+                factory, consumers)) {
+            broker.deploy();
+            List<Scenario> scenarios = List.of(
+                    new Scenario("a", broker::rawBroker),
+                    new Scenario("b", broker::plainBridge),
+                    new Scenario("c", broker::caravanRoute),
+                    new Scenario("d", broker::routingWithTransform),
+                    new Scenario("e", broker::fanOut));
+            for (Scenario scenario : scenarios) {
+                scenario.round().run(messages); // warm-up
+                rates.put(scenario.id(), new ArrayList<>());
+            }
+            // Each round runs every scenario, starting one later each time, so drift does not favour one.
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < scenarios.size(); i++) {
+                    Scenario scenario = scenarios.get((i + round) % scenarios.size());
+                    rates.get(scenario.id()).add(scenario.round().run(messages));
+                }
+            }
+        }
+        report.add("a", "raw broker (core client, 1 producer + 1 consumer)", "msg/s", rates.get("a"), Map.of());
+        report.add("b", "plain JMS bridge (transacted)", "msg/s", rates.get("b"), Map.of());
+        report.add("c", "Caravan route queue->queue", "msg/s", rates.get("c"), Map.of());
+        report.add("d", "Caravan CBR (jsonpath) + JSON->XML transformer", "msg/s", rates.get("d"), Map.of());
+        report.add("e", "fan-out to 3 durable subscribers (per subscriber)", "msg/s", rates.get("e"), Map.of());
+    }
+
+    private void replayScenario(BenchmarkReport report) throws Exception {
+        DeadLetterReplayScenario replay = new DeadLetterReplayScenario(embeddedBroker.server(), factory, replayer);
+        List<Double> broker = new ArrayList<>();
+        List<Double> caravan = new ArrayList<>();
+        replay.round(replayMessages, false);
+        replay.round(replayMessages, true);
+        for (int round = 0; round < rounds; round++) {
+            boolean caravanFirst = round % 2 == 1;
+            (caravanFirst ? caravan : broker).add(replay.round(replayMessages, caravanFirst));
+            (caravanFirst ? broker : caravan).add(replay.round(replayMessages, !caravanFirst));
+        }
+        report.add("j", "dead-letter replay, " + replayMessages + " messages (Caravan)", "msg/s", caravan, Map.of());
+        report.add("j0", "dead-letter retry inside the broker (Artemis console's retry)", "msg/s", broker, Map.of());
+    }
+
+    private void startupScenario(BenchmarkReport report) throws Exception {
+        if (startups == 0 || !StartupScenario.available()) {
+            return; // the test suite's smoke run covers (i) in StartupScenarioIT, against the packaged jar
+        }
+        StartupScenario scenario = new StartupScenario(Path.of("target", "bench", "runs"), Duration.ofSeconds(10));
+        List<Double> ready = new ArrayList<>();
+        List<Double> idle = new ArrayList<>();
+        List<Double> peak = new ArrayList<>();
+        for (int i = 0; i < startups; i++) {
+            StartupScenario.Start start = scenario.run(messages, consumers);
+            ready.add(start.secondsToReady());
+            idle.add(start.idleRssMB());
+            peak.add(start.peakRssMB());
+        }
+        report.add("i.ready", "start to ready (packaged jar, shipped routes)", "s", ready, Map.of());
+        report.add("i.idle", "idle RSS, 10 s after ready", "MB", idle, Map.of());
+        report.add("i.peak", "peak RSS (VmHWM) after a (c) load of " + messages, "MB", peak, Map.of());
+    }
+
+    private static void targets(BenchmarkReport report) {
+        ratio(report, "(c)/(b) routing layer cost", "c", "b", 0.9);
+        ratio(report, "(d)/(b) CBR + transformer", "d", "b", 0.75);
+        ratio(report, "(e)/(c) fan-out per subscriber", "e", "c", 0.8);
+        if (report.scenario("i.ready") != null) {
+            report.target("(i) start to ready, s", report.scenario("i.ready").median(), false, 2.5,
+                    "median; target is for a quiet machine");
+            report.target("(i) idle RSS, MB", report.scenario("i.idle").median(), false, 300, "median");
+        }
+    }
+
+    private static void ratio(BenchmarkReport report, String name, String a, String b, double goal) {
+        report.target(name, report.scenario(a).median() / report.scenario(b).median(), true, goal,
+                "ratio of medians, same run");
+    }
+
+    private record Scenario(String id, Round round) {
+    }
+
+    @FunctionalInterface
+    private interface Round {
+        double run(int messages) throws Exception;
+    }
+}
