@@ -6,6 +6,7 @@ import jakarta.jms.ConnectionFactory;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
+import org.apache.camel.component.jms.ConsumerType;
 import org.apache.camel.component.jms.JmsBinding;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.jms.JmsConfiguration;
@@ -45,9 +46,22 @@ public class CaravanJmsComponent extends JmsComponent {
         return new RouteFailureRecorder(route, failures);
     }
 
+    /** Endpoint options Caravan adds to Camel's: batched commits ({@link BatchCommitListenerContainer}). */
+    static final String BATCH_COUNT = "transactionBatchCount";
+    static final String BATCH_TIMEOUT = "transactionBatchTimeout";
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        Object batchCount = parameters.remove(BATCH_COUNT);
+        Object batchTimeout = parameters.remove(BATCH_TIMEOUT);
         Endpoint endpoint = super.createEndpoint(uri, remaining, parameters);
+        if (batchCount != null || batchTimeout != null) {
+            if (!(endpoint instanceof QueueEndpoint queue)) {
+                throw new IllegalArgumentException(BATCH_COUNT + "/" + BATCH_TIMEOUT
+                        + " apply to queue consumers only: " + uri);
+            }
+            queue.batchCommits(positive(BATCH_COUNT, batchCount, 100), positive(BATCH_TIMEOUT, batchTimeout, 50));
+        }
         if (endpoint instanceof JmsEndpoint jms && jms.getClientId() != null
                 && jms.getConfiguration().getConnectionFactory() == getConfiguration().getConnectionFactory()) {
             jms.getConfiguration().setConnectionFactory(dedicatedConnections);
@@ -67,8 +81,39 @@ public class CaravanJmsComponent extends JmsComponent {
         return new TopicEndpoint(uri, this, subject, configuration);
     }
 
-    /** A queue endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
+    private static int positive(String name, Object value, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.toString().trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a positive whole number, not '" + value + "'");
+    }
+
+    /**
+     * A queue endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}) and may commit in
+     * batches ({@link BatchCommitListenerContainer}).
+     */
     static final class QueueEndpoint extends JmsQueueEndpoint {
+        /**
+         * Commits every {@code count} messages or {@code timeoutMillis}, through Camel's hook for a custom listener
+         * container (which Camel then configures like its default one).
+         */
+        void batchCommits(int count, int timeoutMillis) {
+            if (!isTransacted()) {
+                throw new IllegalArgumentException(BATCH_COUNT + " needs a transacted consumer: " + getEndpointUri());
+            }
+            getConfiguration().setConsumerType(ConsumerType.Custom);
+            getConfiguration().setMessageListenerContainerFactory(
+                    endpoint -> new BatchCommitListenerContainer(endpoint, count, timeoutMillis));
+        }
+
         QueueEndpoint(String uri, CaravanJmsComponent component, String destination, JmsConfiguration configuration,
                 QueueBrowseStrategy queueBrowseStrategy) {
             super(uri, component, destination, configuration, queueBrowseStrategy);
