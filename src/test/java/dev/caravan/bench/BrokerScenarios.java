@@ -39,6 +39,7 @@ final class BrokerScenarios implements AutoCloseable {
 
     static final String CBR_FILE = "bench-cbr.camel.yaml";
     static final String FAN_FILE = "bench-fan.camel.yaml";
+    static final String BATCHED_FILE = "bench-batched.camel.yaml";
     static final List<String> FAN_ROUTES = List.of("bench-fan-1", "bench-fan-2", "bench-fan-3");
 
     private final ActiveMQServer server;
@@ -98,6 +99,20 @@ final class BrokerScenarios implements AutoCloseable {
                               steps:
                                 - to: "transformer:order-json-to-xml"
                                 - to: "jms:queue:bench.cbr.small"
+                """.formatted(consumers));
+        routes.deploy(BATCHED_FILE, """
+                # Benchmark (c_batched): route (c) with batched acknowledgement.
+                - route:
+                    id: bench-batched
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:bench.batched.in"
+                      parameters:
+                        concurrentConsumers: %d
+                        transactionBatchCount: 100
+                        transactionBatchTimeout: 50
+                      steps:
+                        - to: "jms:queue:bench.batched.out"
                 """.formatted(consumers));
         StringBuilder fan = new StringBuilder("# Benchmark (e): three durable subscribers of one topic.\n");
         for (int i = 1; i <= FAN_ROUTES.size(); i++) {
@@ -180,6 +195,21 @@ final class BrokerScenarios implements AutoCloseable {
     /** (c) The Caravan point-to-point YAML route. */
     double caravanRoute(int messages) throws Exception {
         return bridges.caravanRound(messages);
+    }
+
+    /** (c_batched) Route (c) committing every 100 messages or 50 ms. */
+    double batchedRoute(int messages) throws Exception {
+        try (Connection connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            preload(session, session.createQueue("bench.batched.in"), messages, i -> payload);
+        }
+        long started = System.nanoTime();
+        camel.getRouteController().startRoute("bench-batched");
+        awaitTotal(List.of("bench.batched.out"), messages);
+        double rate = messages / ((System.nanoTime() - started) / 1e9);
+        stop("bench-batched");
+        purge("bench.batched.out");
+        return rate;
     }
 
     /** (d) JSONPath content-based routing plus the JSON -> XML transformer; half the orders are big. */
@@ -274,6 +304,7 @@ final class BrokerScenarios implements AutoCloseable {
         bridges.undeploy();
         routes.undeploy(CBR_FILE);
         routes.undeploy(FAN_FILE);
+        routes.undeploy(BATCHED_FILE);
         for (int i = 1; i <= FAN_ROUTES.size(); i++) {
             server.destroyQueue(SimpleString.of("bench-fan-" + i), null, false, true);
         }

@@ -2,6 +2,7 @@ package dev.caravan.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.deadletter.DeadLetterReplayer;
@@ -47,6 +49,11 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     private final int consumers = Integer.getInteger("caravan.bench.consumers", 8);
     private final int replayMessages = Integer.getInteger("caravan.bench.replay.messages", 300);
     private final int startups = Integer.getInteger("caravan.bench.startups", 0);
+    private final Duration httpDuration = Duration.ofSeconds(Integer.getInteger("caravan.bench.http.seconds", 1));
+    private final double requestRate = Integer.getInteger("caravan.bench.request-rate", 1000);
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void benchmark() throws Exception {
@@ -58,6 +65,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                         + consumers + " consumers per route or bridge; warm-up round excluded");
 
         brokerScenarios(report);
+        httpScenarios(report);
         replayScenario(report);
         startupScenario(report);
         targets(report);
@@ -83,6 +91,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                     new Scenario("a", broker::rawBroker),
                     new Scenario("b", broker::plainBridge),
                     new Scenario("c", broker::caravanRoute),
+                    new Scenario("c_batched", broker::batchedRoute),
                     new Scenario("d", broker::routingWithTransform),
                     new Scenario("e", broker::fanOut));
             for (Scenario scenario : scenarios) {
@@ -100,8 +109,64 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         report.add("a", "raw broker (core client, 1 producer + 1 consumer)", "msg/s", rates.get("a"), Map.of());
         report.add("b", "plain JMS bridge (transacted)", "msg/s", rates.get("b"), Map.of());
         report.add("c", "Caravan route queue->queue", "msg/s", rates.get("c"), Map.of());
+        report.add("c_batched", "Caravan route, batched acknowledgement (100 / 50 ms)", "msg/s",
+                rates.get("c_batched"), Map.of());
         report.add("d", "Caravan CBR (jsonpath) + JSON->XML transformer", "msg/s", rates.get("d"), Map.of());
         report.add("e", "fan-out to 3 durable subscribers (per subscriber)", "msg/s", rates.get("e"), Map.of());
+    }
+
+    private void httpScenarios(BenchmarkReport report) throws Exception {
+        List<Wrk.Result> gateway = new ArrayList<>();
+        List<OpenLoopLoad.Result> requestReply = new ArrayList<>();
+        List<Wrk.Result> caravanProxy = new ArrayList<>();
+        List<Wrk.Result> nginxProxy = new ArrayList<>();
+        try (HttpScenarios http = new HttpScenarios(base.toString(), new RouteFiles(loader), embeddedBroker.server(),
+                httpDuration)) {
+            http.gateway(); // warm-up of each
+            http.requestReply(requestRate);
+            http.passThroughCaravan();
+            http.passThroughNginx();
+            for (int round = 0; round < rounds; round++) {
+                gateway.add(http.gateway());
+                requestReply.add(http.requestReply(requestRate));
+                if (round % 2 == 0) {
+                    caravanProxy.add(http.passThroughCaravan());
+                    nginxProxy.add(http.passThroughNginx());
+                } else {
+                    nginxProxy.add(http.passThroughNginx());
+                    caravanProxy.add(http.passThroughCaravan());
+                }
+            }
+        }
+        report.add("f", "HTTP gateway POST /api/queues, 64 connections", "req/s",
+                HttpScenarios.values(gateway, Wrk.Result::requestsPerSecond),
+                Map.of("p50 ms (median of rounds)", Stats.median(HttpScenarios.values(gateway, Wrk.Result::p50Millis)),
+                        "p99 ms (median of rounds)",
+                        Stats.median(HttpScenarios.values(gateway, Wrk.Result::p99Millis))));
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        List<Double> p999 = new ArrayList<>();
+        for (OpenLoopLoad.Result r : requestReply) {
+            p50.add(r.latencies().percentileMillis(50));
+            p99.add(r.latencies().percentileMillis(99));
+            p999.add(r.latencies().percentileMillis(99.9));
+        }
+        report.add("g.p50", "HTTP request-reply at " + (int) requestRate + " req/s: p50", "ms", p50, Map.of());
+        report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99,
+                Map.of("achieved req/s (median)", Stats.median(requestReply.stream()
+                        .map(OpenLoopLoad.Result::achievedRate).toList())));
+        report.add("g.p99.9", "HTTP request-reply at " + (int) requestRate + " req/s: p99.9", "ms", p999, Map.of());
+        OpenLoopLoad.Result last = requestReply.get(requestReply.size() - 1);
+        report.distribution("(g) request-reply " + (int) requestRate + " req/s", last.latencies().distribution()
+                .stream().map(p -> new double[]{p.percentile(), p.millis()}).toList());
+        report.add("h", "HTTP pass-through route (platform-http -> http)", "req/s",
+                HttpScenarios.values(caravanProxy, Wrk.Result::requestsPerSecond),
+                Map.of("p99 ms (median of rounds)", Stats.median(HttpScenarios.values(caravanProxy,
+                        Wrk.Result::p99Millis))));
+        report.add("h0", "nginx proxy to the same backend", "req/s",
+                HttpScenarios.values(nginxProxy, Wrk.Result::requestsPerSecond),
+                Map.of("p99 ms (median of rounds)", Stats.median(HttpScenarios.values(nginxProxy,
+                        Wrk.Result::p99Millis))));
     }
 
     private void replayScenario(BenchmarkReport report) throws Exception {
@@ -141,7 +206,11 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     private static void targets(BenchmarkReport report) {
         ratio(report, "(c)/(b) routing layer cost", "c", "b", 0.9);
         ratio(report, "(d)/(b) CBR + transformer", "d", "b", 0.75);
+        ratio(report, "(c_batched)/(a) batched route vs raw broker", "c_batched", "a", 0.6);
         ratio(report, "(e)/(c) fan-out per subscriber", "e", "c", 0.8);
+        report.target("(g) p99 at the fixed rate, ms", report.scenario("g.p99").median(), false, 5,
+                "median of rounds' p99");
+        ratio(report, "(h) Caravan pass-through / nginx", "h", "h0", 0.7);
         if (report.scenario("i.ready") != null) {
             report.target("(i) start to ready, s", report.scenario("i.ready").median(), false, 2.5,
                     "median; target is for a quiet machine");

@@ -1,0 +1,128 @@
+package dev.caravan.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+
+import dev.caravan.testing.RouteFiles;
+
+/**
+ * The HTTP scenarios against the running Caravan: (f) the gateway's {@code POST /api/queues/{name}} at 64 connections
+ * (wrk), (g) request-reply through a responder route at a fixed rate (open loop, so stalls count), (h) a
+ * {@code platform-http -> http} pass-through route beside nginx proxying to the same nginx backend, same tool, same
+ * run.
+ */
+final class HttpScenarios implements AutoCloseable {
+
+    static final String ROUTE_FILE = "bench-http.camel.yaml";
+    static final int CONNECTIONS = 64;
+
+    private final String base;
+    private final RouteFiles routes;
+    private final ActiveMQServer server;
+    private final Duration duration;
+    private final Nginx nginx;
+    private final String authorization = Wrk.basicAuth("app", "app");
+    private final String body = "x".repeat(1024);
+
+    HttpScenarios(String base, RouteFiles routes, ActiveMQServer server, Duration duration) throws Exception {
+        this.base = base.replaceAll("/+$", "");
+        this.routes = routes;
+        this.server = server;
+        this.duration = duration;
+        this.nginx = Nginx.start();
+        routes.deploy(ROUTE_FILE, """
+                # Benchmark (g): a responder for request-reply. (h): an HTTP pass-through to the nginx backend.
+                - route:
+                    id: bench-responder
+                    from:
+                      uri: "jms:queue:bench.reply"
+                      parameters:
+                        concurrentConsumers: 8
+                      steps:
+                        - setBody:
+                            simple: "{\\"ok\\": true, \\"size\\": ${body.length()}}"
+                - route:
+                    id: bench-proxy
+                    from:
+                      uri: "platform-http:/hooks/bench-proxy"
+                      steps:
+                        # The caller's credentials and path stay here; the backend gets /echo.
+                        - removeHeaders:
+                            pattern: "Authorization|CamelHttpPath|CamelHttpUri"
+                        - to: "%s/echo?bridgeEndpoint=true"
+                """.formatted(nginx.backendUrl()));
+    }
+
+    /** (f) wrk POSTs 1 KiB bodies to the gateway; the messages are then purged. */
+    Wrk.Result gateway() throws Exception {
+        Path script = Wrk.luaScript("POST", Map.of("Authorization", authorization, "Content-Type", "text/plain"),
+                body);
+        Wrk.Result result = new Wrk(base + "/api/queues/bench.http", CONNECTIONS, 2, duration,
+                Duration.ofSeconds(10), script).run();
+        var queue = server.locateQueue(SimpleString.of("bench.http"));
+        if (queue != null) {
+            queue.deleteAllReferences();
+        }
+        check(result);
+        return result;
+    }
+
+    /** (g) Request-reply at a fixed rate, latency measured from each request's intended start. */
+    OpenLoopLoad.Result requestReply(double rate) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/requests/bench.reply?timeout=5s"))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")).build();
+        OpenLoopLoad.Result result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10))
+                .run(OpenLoopLoad.http(client, request, 200));
+        if (result.failed() > 0 || result.outstanding() > 0) {
+            throw new IllegalStateException("request-reply: " + result, result.firstFailure());
+        }
+        return result;
+    }
+
+    /** (h) The same wrk load through Caravan's pass-through route and through nginx, to the same backend. */
+    Wrk.Result passThroughCaravan() throws Exception {
+        Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
+        Wrk.Result result = new Wrk(base + "/hooks/bench-proxy", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
+                script).run();
+        check(result);
+        return result;
+    }
+
+    Wrk.Result passThroughNginx() throws Exception {
+        Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
+        Wrk.Result result = new Wrk(nginx.proxyUrl() + "/echo", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
+                script).run();
+        check(result);
+        return result;
+    }
+
+    private static void check(Wrk.Result result) {
+        if (result.non2xx3xx() > 0 || result.socketErrors().total() > 0 || result.requests() == 0) {
+            throw new IllegalStateException("wrk saw errors: " + result.output());
+        }
+    }
+
+    static List<Double> values(List<Wrk.Result> results, java.util.function.ToDoubleFunction<Wrk.Result> f) {
+        List<Double> values = new ArrayList<>();
+        results.forEach(r -> values.add(f.applyAsDouble(r)));
+        return values;
+    }
+
+    @Override
+    public void close() throws Exception {
+        routes.undeploy(ROUTE_FILE);
+        nginx.close();
+    }
+}
