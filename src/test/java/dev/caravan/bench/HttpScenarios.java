@@ -85,8 +85,9 @@ final class HttpScenarios implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")).build();
         OpenLoopLoad.Result result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10))
                 .run(OpenLoopLoad.http(client, request, 200));
-        if (result.failed() > 0 || result.outstanding() > 0) {
-            throw new IllegalStateException("request-reply: " + result, result.firstFailure());
+        // Requests that time out or fail are reported with the round (a saturated system), not thrown: the run goes on.
+        if (result.completed() == 0) {
+            throw new IllegalStateException("request-reply: nothing completed: " + result, result.firstFailure());
         }
         return result;
     }
