@@ -10,7 +10,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 for i in $(seq 1 "$runs"); do
   data=$(mktemp -d); http=$(free_port); broker=$(free_port)
   start=$(date +%s%N)
-  java -Dquarkus.profile=dev -Dquarkus.http.port="$http" -Dcaravan.broker.port="$broker" \
+  java -XX:+UseSerialGC -Xms32m -Xmx512m -Dquarkus.profile=dev -Dquarkus.http.port="$http" -Dcaravan.broker.port="$broker" \
     -Dcaravan.data.dir="$data" -jar "$jar" > "$data/caravan.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$http/q/health/ready" > /dev/null; do

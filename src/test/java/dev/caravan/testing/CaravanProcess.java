@@ -51,7 +51,8 @@ public final class CaravanProcess implements AutoCloseable {
             Path log = Files.createTempFile(runDir, "caravan-", ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m",
+                    // The README's run command: serial collector, a heap that starts small.
+                    "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m",
                     "-Dquarkus.profile=dev",
                     "-Dquarkus.http.port=" + httpPort,
                     "-Dcaravan.broker.port=" + brokerPort,
