@@ -3,8 +3,8 @@ package dev.caravan.deadletter;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -147,8 +147,9 @@ class DeadLetterOperationsTest extends CaravanTestSupport {
             String after = given().get("/q/metrics").then().extract().asString();
             assertThat(after).contains("caravan_dlq_depth{dlq=\"DLQ.dlq.alert.in\"} 0.0");
             assertThat(after).contains("caravan_dlq_replayed_total{dlq=\"DLQ.dlq.alert.in\"} 31.0");
-            given().get("/q/health/well").then().statusCode(200)
-                    .body("checks.find { it.name == 'dead-letters' }.status", containsString("UP"));
+            // This DLQ no longer counts against the threshold (other tests' DLQs in the shared broker may still).
+            given().get("/q/health/well").then()
+                    .body("checks.find { it.name == 'dead-letters' }.data.'DLQ.dlq.alert.in'", nullValue());
         } finally {
             files().undeploy("dlq-alert.camel.yaml");
         }
