@@ -73,6 +73,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             httpScenarios(report);
         } else if (only.contains("request-reply")) {
             requestReplyOnly(report);
+        } else if (only.contains("proxy")) {
+            proxyOnly(report);
         }
         if (only.contains("replay")) {
             replayScenario(report);
@@ -181,6 +183,20 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                 HttpScenarios.values(nginxProxy, Wrk.Result::requestsPerSecond),
                 Map.of("p99 ms (median of rounds)", Stats.median(HttpScenarios.values(nginxProxy,
                         Wrk.Result::p99Millis))));
+    }
+
+    /** (h) alone, for profiling the pass-through route. */
+    private void proxyOnly(BenchmarkReport report) throws Exception {
+        List<Wrk.Result> results = new ArrayList<>();
+        try (HttpScenarios http = new HttpScenarios(base.toString(), new RouteFiles(loader), embeddedBroker.server(),
+                httpDuration)) {
+            http.passThroughCaravan();
+            for (int round = 0; round < rounds; round++) {
+                results.add(http.passThroughCaravan());
+            }
+        }
+        report.add("h", "HTTP pass-through route (platform-http -> http)", "req/s",
+                HttpScenarios.values(results, Wrk.Result::requestsPerSecond), Map.of());
     }
 
     /** (g) alone, for profiling the request-reply path. */

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import jakarta.jms.Message;
 
+import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,14 @@ import dev.caravan.testing.PartnerStub;
 /** HTTP in (platform-http webhook) and HTTP out (partner API with retries on 5xx), with real HTTP on both sides. */
 @QuarkusTest
 class HttpMediationTest extends CaravanTestSupport {
+
+    /** The http producer's method header is converted by Caravan's direct converter, not Camel's uncached fallback. */
+    @Test
+    void httpMethodHeaderHasADirectConverter() {
+        var converter = camel.getTypeConverterRegistry().lookup(HttpMethods.class, String.class);
+        assertThat(converter).as("a registered String -> HttpMethods converter").isNotNull();
+        assertThat(converter.convertTo(HttpMethods.class, "post")).isEqualTo(HttpMethods.POST);
+    }
 
     @Test
     void webhookCallIsEnqueuedAndTransportHeadersStayBehind() throws Exception {
