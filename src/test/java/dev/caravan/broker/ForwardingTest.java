@@ -171,6 +171,7 @@ class ForwardingTest extends CaravanTestSupport {
 
     @Test
     void messageFromATopicIsForwardedToAQueue() throws Exception {
+        awaitSubscribers("fwd.events", 1);
         assertOriginal(roundTrip("fwd.events", true));
     }
 

@@ -36,6 +36,7 @@ class SubscriptionsTest extends CaravanTestSupport {
                       steps:
                         - to: "jms:queue:subs.durable.out"
                 """);
+        awaitSubscribers("subs.durable.events", 1);
         try (Jms client = Jms.connect(port, "app", "app")) {
             client.publishText("subs.durable.events", "live-0");
             assertThat(Jms.text(client.receive("subs.durable.out", 10_000))).isEqualTo("live-0");
@@ -75,6 +76,7 @@ class SubscriptionsTest extends CaravanTestSupport {
                             - to: "jms:queue:subs.shared.out"
                     """.formatted(member, member));
         }
+        awaitSubscribers("subs.shared.events", 2);
         try (Jms client = Jms.connect(port, "app", "app")) {
             int count = 60;
             for (int i = 0; i < count; i++) {

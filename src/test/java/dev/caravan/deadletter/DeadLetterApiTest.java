@@ -266,6 +266,7 @@ class DeadLetterApiTest extends CaravanTestSupport {
                 """;
         files().deploy(file, routes);
         try (Jms client = connect("operator")) {
+            awaitSubscribers("dlq.fan", 2);
             client.publishText("dlq.fan", "event-1");
             assertThat(Jms.text(client.receive("dlq.fan.good.out", 10_000))).isEqualTo("event-1");
             awaitDepth("DLQ.dlq.fan", 1);

@@ -63,6 +63,24 @@ public abstract class CaravanTestSupport {
         return dead;
     }
 
+    /**
+     * Waits until {@code topic} has subscription queues with at least {@code consumers} consumers in all. A route's
+     * JMS consumer subscribes a moment after the route is reported started, and a topic keeps nothing for a
+     * subscription that does not exist yet: tests publish only after this.
+     */
+    protected void awaitSubscribers(String topic, int consumers) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            var bindings = embeddedBroker.server().getPostOffice().getBindingsForAddress(SimpleString.of(topic));
+            int total = 0;
+            for (var binding : bindings.getBindings()) {
+                if (binding instanceof org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding local) {
+                    total += local.getQueue().getConsumerCount();
+                }
+            }
+            return total >= consumers;
+        });
+    }
+
     /** A core JMS client logged in as {@code user}, whose password in tests is the development default. */
     protected Jms connect(String user) throws Exception {
         return Jms.connect(port, user, user);
