@@ -17,7 +17,6 @@ import java.util.Set;
 
 import jakarta.jms.Message;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -131,8 +130,4 @@ class CaravanCliTest extends CaravanTestSupport {
         assertThat(out.trim()).startsWith("[");
     }
 
-    private long depth(String dlq) {
-        var queue = embeddedBroker.server().locateQueue(SimpleString.of(dlq));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
 }

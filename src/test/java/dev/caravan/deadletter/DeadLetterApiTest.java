@@ -16,7 +16,6 @@ import java.util.Set;
 
 import jakarta.jms.Message;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -349,12 +348,4 @@ class DeadLetterApiTest extends CaravanTestSupport {
         return ids.isEmpty() ? 0 : ids.get(0).longValue();
     }
 
-    private void awaitDepth(String dlq, long count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> depth(dlq) == count);
-    }
-
-    private long depth(String dlq) {
-        var queue = embeddedBroker.server().locateQueue(SimpleString.of(dlq));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
 }

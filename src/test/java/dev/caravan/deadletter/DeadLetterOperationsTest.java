@@ -2,12 +2,10 @@ package dev.caravan.deadletter;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,7 +15,6 @@ import javax.management.ObjectName;
 import jakarta.inject.Inject;
 import jakarta.jms.Message;
 
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -155,12 +152,4 @@ class DeadLetterOperationsTest extends CaravanTestSupport {
         }
     }
 
-    private void awaitDepth(String dlq, long count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> depth(dlq) == count);
-    }
-
-    private long depth(String dlq) {
-        var queue = embeddedBroker.server().locateQueue(SimpleString.of(dlq));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
 }

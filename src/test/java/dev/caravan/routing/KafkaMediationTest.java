@@ -144,11 +144,6 @@ class KafkaMediationTest extends CaravanTestSupport {
         }
     }
 
-    private long depth(String dlq) {
-        var queue = embeddedBroker.server().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(dlq));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
-
     private static ConsumerRecord<String, String> poll(KafkaConsumer<String, String> consumer, String key) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

@@ -81,6 +81,17 @@ public abstract class CaravanTestSupport {
         });
     }
 
+    /** Messages on {@code queue} now (0 if it does not exist), as the embedded broker counts them. */
+    protected long depth(String queue) {
+        var q = embeddedBroker.server().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+
+    /** Waits (30 s at most) until {@code queue} holds exactly {@code count} messages. */
+    protected void awaitDepth(String queue, long count) {
+        await(queue + " holds " + count).atMost(Duration.ofSeconds(30)).until(() -> depth(queue) == count);
+    }
+
     /** A core JMS client logged in as {@code user}, whose password in tests is the development default. */
     protected Jms connect(String user) throws Exception {
         return Jms.connect(port, user, user);
