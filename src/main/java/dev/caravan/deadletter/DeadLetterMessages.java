@@ -43,8 +43,11 @@ final class DeadLetterMessages {
     }
 
     static boolean isOwn(String name) {
+        if ("JMSXGroupID".equals(name) || "JMSXGroupSeq".equals(name)) {
+            return true; // message groups survive a replay
+        }
         return !FAILURE_PROPERTIES.contains(name) && !name.startsWith("_AMQ") && !name.startsWith("__AMQ")
-                && !name.startsWith("JMSX") || "JMSXGroupID".equals(name) || "JMSXGroupSeq".equals(name);
+                && !name.startsWith("JMSX");
     }
 
     static DeadLetter read(String dlq, Message message, int bodyLimit) throws JMSException {

@@ -3,7 +3,9 @@ package dev.caravan.deadletter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
@@ -63,15 +65,21 @@ public class DeadLetterQueues {
     public record Summary(String name, String originalQueue, long count, Instant oldestFailedAt) {
     }
 
-    /** Every DLQ on the dead-letter address, with depth and oldest failure. */
+    /** Every DLQ on the dead-letter address, with depth and oldest failure (one browsed message per DLQ). */
     public List<Summary> list() {
         List<Summary> summaries = new ArrayList<>();
-        for (String name : names()) {
-            long count = depth(name);
-            summaries.add(new Summary(name, name.substring(PREFIX.length()), count,
-                    count == 0 ? null : oldestFailure(name)));
-        }
+        depths().forEach((name, count) -> summaries.add(new Summary(name, name.substring(PREFIX.length()), count,
+                count == 0 ? null : oldestFailure(name))));
         return summaries;
+    }
+
+    /** Every DLQ's depth, from the broker's counts alone (no browsing): for health and totals. */
+    public Map<String, Long> depths() {
+        Map<String, Long> depths = new LinkedHashMap<>();
+        for (String name : names()) {
+            depths.put(name, depth(name));
+        }
+        return depths;
     }
 
     /** Names of the DLQs that exist now. */
@@ -198,6 +206,18 @@ public class DeadLetterQueues {
 
     static Queue queue(Session session, String dlq) throws JMSException {
         return session.createQueue(DEAD_LETTER_ADDRESS + "::" + dlq);
+    }
+
+    /** Ids per selector: a JMS selector with thousands of terms gets slow to parse and evaluate. */
+    static final int IDS_PER_SELECTOR = 500;
+
+    /** One selector per chunk of at most {@link #IDS_PER_SELECTOR} ids. */
+    static List<List<String>> idChunks(List<String> ids) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += IDS_PER_SELECTOR) {
+            chunks.add(ids.subList(i, Math.min(ids.size(), i + IDS_PER_SELECTOR)));
+        }
+        return chunks;
     }
 
     /** A selector for these message ids (validated with {@link #requireId}). */

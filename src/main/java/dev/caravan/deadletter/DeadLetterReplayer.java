@@ -1,7 +1,6 @@
 package dev.caravan.deadletter;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ public class DeadLetterReplayer {
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
-    private static final int IDS_PER_SELECTOR = 500;
     private static final Logger LOG = Logger.getLogger(DeadLetterReplayer.class);
 
     @Inject
@@ -85,7 +83,6 @@ public class DeadLetterReplayer {
         String hasOrigin = request.destination() == null ? DeadLetterHeaders.ORIGINAL_ADDRESS + " IS NOT NULL" : null;
         DeadLetterFilter filter = request.filter() == null ? DeadLetterFilter.NONE : request.filter();
 
-        List<String> selections = new ArrayList<>();
         List<String> ids = request.ids();
         if (request.group() != null) {
             ids = queues.all(dlq, filter).stream().filter(l -> FailureGroups.key(l).equals(request.group()))
@@ -96,22 +93,16 @@ public class DeadLetterReplayer {
         } else if (filter.needsBody()) {
             ids = queues.all(dlq, filter).stream().map(DeadLetter::id).distinct().toList();
         }
-        if (ids != null) {
-            for (int i = 0; i < ids.size(); i += IDS_PER_SELECTOR) {
-                selections.add(DeadLetterQueues.idSelector(ids.subList(i, Math.min(ids.size(), i + IDS_PER_SELECTOR))));
-            }
-        } else {
-            selections.add(filter.selector());
-        }
+        // Selections: one per chunk of ids, or the filter's selector (null: every dead letter).
+        List<List<String>> chunks = ids == null
+                ? java.util.Collections.singletonList(null)
+                : DeadLetterQueues.idChunks(ids);
 
         long limit = request.limit() == null ? Long.MAX_VALUE : request.limit();
         long replayed = 0;
         long skipped = 0;
-        for (int chunk = 0; chunk < selections.size(); chunk++) {
-            if (ids != null && ids.isEmpty()) {
-                break;
-            }
-            String selection = selections.get(chunk);
+        for (List<String> chunk : chunks) {
+            String selection = chunk == null ? filter.selector() : DeadLetterQueues.idSelector(chunk);
             long held = queues.count(dlq, DeadLetterFilter.and(selection, "NOT " + loopGuard));
             skipped += held;
             String selector = DeadLetterFilter.and(DeadLetterFilter.and(selection, loopGuard), hasOrigin);
@@ -121,8 +112,8 @@ public class DeadLetterReplayer {
             long present;
             if (selection == null) {
                 present = queues.depth(dlq) - held;
-            } else if (ids != null) {
-                present = Math.min(IDS_PER_SELECTOR, ids.size() - (long) chunk * IDS_PER_SELECTOR);
+            } else if (chunk != null) {
+                present = chunk.size();
             } else {
                 present = queues.count(dlq, selector);
             }

@@ -30,6 +30,11 @@ public class DeadLetterService {
         return queues.list();
     }
 
+    /** Every DLQ's depth, without browsing. */
+    public java.util.Map<String, Long> depths() {
+        return queues.depths();
+    }
+
     public List<DeadLetter> browse(String dlq, DeadLetterFilter filter, int offset, int limit) throws JMSException {
         return queues.browse(queues.require(dlq), filter, offset, limit);
     }
@@ -76,9 +81,8 @@ public class DeadLetterService {
         if (filter.needsBody()) {
             List<String> ids = queues.all(dlq, filter).stream().map(DeadLetter::id).distinct().toList();
             deleted = 0;
-            for (int i = 0; i < ids.size(); i += 500) {
-                deleted += queues.remove(dlq, DeadLetterQueues.idSelector(ids.subList(i, Math.min(ids.size(),
-                        i + 500))));
+            for (List<String> chunk : DeadLetterQueues.idChunks(ids)) {
+                deleted += queues.remove(dlq, DeadLetterQueues.idSelector(chunk));
             }
         } else {
             deleted = queues.remove(dlq, filter.selector());

@@ -54,7 +54,7 @@ public class DeadLetters implements DeadLettersMBean {
 
     @Override
     public long getTotalDeadLetters() {
-        return service.list().stream().mapToLong(DeadLetterQueues.Summary::count).sum();
+        return service.depths().values().stream().mapToLong(Long::longValue).sum();
     }
 
     @Override

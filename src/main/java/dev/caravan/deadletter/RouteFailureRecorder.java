@@ -35,11 +35,13 @@ public final class RouteFailureRecorder extends DelegateAsyncProcessor {
 
     private void record(Exchange exchange, ActiveMQMessage received) {
         boolean failed = exchange.getException() != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
-        long messageId = received.getCoreMessage().getMessageID();
         if (!failed) {
-            failures.succeeded(messageId);
+            if (!failures.isEmpty()) {
+                failures.succeeded(received.getCoreMessage().getMessageID());
+            }
             return;
         }
+        long messageId = received.getCoreMessage().getMessageID();
         Integer redeliveries = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         failures.failed(messageId, exchange.getFromRouteId(), exchange.getException(),
                 1 + (redeliveries == null ? 0 : redeliveries));

@@ -31,10 +31,10 @@ public class DeadLetterHealthCheck implements HealthCheck {
                 .withData("threshold", config.degradedThreshold());
         boolean healthy = true;
         try {
-            for (DeadLetterQueues.Summary dlq : queues.list()) {
-                if (dlq.count() > config.degradedThreshold()) {
+            for (var dlq : queues.depths().entrySet()) {
+                if (dlq.getValue() > config.degradedThreshold()) {
                     healthy = false;
-                    response.withData(dlq.name(), dlq.count());
+                    response.withData(dlq.getKey(), dlq.getValue());
                 }
             }
         } catch (RuntimeException e) {

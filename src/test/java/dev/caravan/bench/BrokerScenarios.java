@@ -5,13 +5,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.Destination;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -199,10 +192,7 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (c_batched) Route (c) committing every 100 messages or 50 ms. */
     double batchedRoute(int messages) throws Exception {
-        try (Connection connection = factory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            preload(session, session.createQueue("bench.batched.in"), messages, i -> payload);
-        }
+        Preload.send(factory, false, "bench.batched.in", messages, i -> payload);
         long started = System.nanoTime();
         camel.getRouteController().startRoute("bench-batched");
         awaitTotal(List.of("bench.batched.out"), messages);
@@ -214,10 +204,7 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (d) JSONPath content-based routing plus the JSON -> XML transformer; half the orders are big. */
     double routingWithTransform(int messages) throws Exception {
-        try (Connection connection = factory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            preload(session, session.createQueue("bench.cbr.in"), messages, i -> i % 2 == 0 ? bigOrder : smallOrder);
-        }
+        Preload.send(factory, false, "bench.cbr.in", messages, i -> i % 2 == 0 ? bigOrder : smallOrder);
         long started = System.nanoTime();
         camel.getRouteController().startRoute("bench-cbr");
         awaitTotal(List.of("bench.cbr.big", "bench.cbr.small"), messages);
@@ -234,10 +221,7 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (e) One publish, three durable subscribers each forwarding to its queue: messages per second per subscriber. */
     double fanOut(int messages) throws Exception {
-        try (Connection connection = factory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            preload(session, session.createTopic("bench.fan"), messages, i -> payload);
-        }
+        Preload.send(factory, true, "bench.fan", messages, i -> payload);
         long started = System.nanoTime();
         for (String route : FAN_ROUTES) {
             camel.getRouteController().startRoute(route);
@@ -253,21 +237,6 @@ final class BrokerScenarios implements AutoCloseable {
             purge("bench.fan.out." + i);
         }
         return rate;
-    }
-
-    private void preload(Session session, Destination destination, int messages, Body body) throws Exception {
-        try (MessageProducer producer = session.createProducer(destination)) {
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 1; i <= messages; i++) {
-                BytesMessage message = session.createBytesMessage();
-                message.writeBytes(body.of(i));
-                producer.send(message);
-                if (i % 500 == 0) {
-                    session.commit();
-                }
-            }
-            session.commit();
-        }
     }
 
     private void awaitTotal(List<String> queues, long messages) throws InterruptedException {
@@ -310,8 +279,4 @@ final class BrokerScenarios implements AutoCloseable {
         }
     }
 
-    @FunctionalInterface
-    private interface Body {
-        byte[] of(int index);
-    }
 }

@@ -2,10 +2,6 @@ package dev.caravan.bench;
 
 import java.time.Duration;
 
-import jakarta.jms.Connection;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.management.QueueControl;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
@@ -57,20 +53,7 @@ final class DeadLetterReplayScenario {
 
     private void fillDeadLetters(int messages) throws Exception {
         byte[] body = new byte[1024];
-        try (Connection connection = factory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageProducer producer = session.createProducer(session.createQueue(QUEUE))) {
-            for (int i = 0; i < messages; i++) {
-                var message = session.createBytesMessage();
-                message.writeBytes(body);
-                message.setIntProperty("seq", i);
-                producer.send(message);
-                if (i % 500 == 499) {
-                    session.commit();
-                }
-            }
-            session.commit();
-        }
+        Preload.send(factory, false, QUEUE, messages, i -> body);
         Queue queue = server.locateQueue(SimpleString.of(QUEUE));
         await(() -> queue.getMessageCount() == messages, QUEUE + " filled");
         queue.sendMessagesToDeadLetterAddress(null);

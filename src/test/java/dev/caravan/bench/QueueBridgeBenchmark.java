@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
@@ -242,21 +241,7 @@ public final class QueueBridgeBenchmark {
     }
 
     private void preload(String queue, int messages) throws Exception {
-        try (Connection connection = factory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            Queue destination = session.createQueue(queue);
-            MessageProducer producer = session.createProducer(destination);
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 1; i <= messages; i++) {
-                BytesMessage message = session.createBytesMessage();
-                message.writeBytes(payload);
-                producer.send(message);
-                if (i % 500 == 0) {
-                    session.commit();
-                }
-            }
-            session.commit();
-        }
+        Preload.send(factory, false, queue, messages, i -> payload);
     }
 
     private double awaitDelivered(String queue, int messages, long startedNanos) throws InterruptedException {

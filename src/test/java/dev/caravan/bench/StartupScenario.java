@@ -11,11 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -103,19 +98,7 @@ final class StartupScenario {
 
     private static double load(int brokerPort, int messages) throws Exception {
         byte[] payload = new byte[1024];
-        try (Connection connection = Jms.core(brokerPort, "admin", "admin").createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageProducer producer = session.createProducer(session.createQueue("bench.caravan.in"))) {
-            for (int i = 1; i <= messages; i++) {
-                BytesMessage message = session.createBytesMessage();
-                message.writeBytes(payload);
-                producer.send(message);
-                if (i % 500 == 0) {
-                    session.commit();
-                }
-            }
-            session.commit();
-        }
+        Preload.send(Jms.core(brokerPort, "admin", "admin"), false, "bench.caravan.in", messages, i -> payload);
         long started = System.nanoTime();
         try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + brokerPort);
                 ClientSessionFactory factory = locator.createSessionFactory();
