@@ -56,11 +56,8 @@ public class CaravanJmsComponent extends JmsComponent {
         Object batchTimeout = parameters.remove(BATCH_TIMEOUT);
         Endpoint endpoint = super.createEndpoint(uri, remaining, parameters);
         if (batchCount != null || batchTimeout != null) {
-            if (!(endpoint instanceof QueueEndpoint queue)) {
-                throw new IllegalArgumentException(BATCH_COUNT + "/" + BATCH_TIMEOUT
-                        + " apply to queue consumers only: " + uri);
-            }
-            queue.batchCommits(positive(BATCH_COUNT, batchCount, 100), positive(BATCH_TIMEOUT, batchTimeout, 50));
+            batchCommits((JmsEndpoint) endpoint, positive(BATCH_COUNT, batchCount, 100),
+                    positive(BATCH_TIMEOUT, batchTimeout, 50));
         }
         if (endpoint instanceof JmsEndpoint jms && jms.getClientId() != null
                 && jms.getConfiguration().getConnectionFactory() == getConfiguration().getConnectionFactory()) {
@@ -97,23 +94,25 @@ public class CaravanJmsComponent extends JmsComponent {
     }
 
     /**
+     * Commits every {@code count} messages or {@code timeoutMillis}, through Camel's hook for a custom listener container
+     * (which Camel then configures like its default one). Queue consumers and topic subscribers alike: a durable
+     * subscription is a queue on the broker, and the same promise holds (acknowledged only with its output).
+     */
+    private static void batchCommits(JmsEndpoint endpoint, int count, int timeoutMillis) {
+        if (!endpoint.isTransacted()) {
+            throw new IllegalArgumentException(
+                    BATCH_COUNT + " needs a transacted consumer: " + endpoint.getEndpointUri());
+        }
+        endpoint.getConfiguration().setConsumerType(ConsumerType.Custom);
+        endpoint.getConfiguration().setMessageListenerContainerFactory(
+                consumer -> new BatchCommitListenerContainer(consumer, count, timeoutMillis));
+    }
+
+    /**
      * A queue endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}) and may commit in
      * batches ({@link BatchCommitListenerContainer}).
      */
     static final class QueueEndpoint extends JmsQueueEndpoint {
-        /**
-         * Commits every {@code count} messages or {@code timeoutMillis}, through Camel's hook for a custom listener
-         * container (which Camel then configures like its default one).
-         */
-        void batchCommits(int count, int timeoutMillis) {
-            if (!isTransacted()) {
-                throw new IllegalArgumentException(BATCH_COUNT + " needs a transacted consumer: " + getEndpointUri());
-            }
-            getConfiguration().setConsumerType(ConsumerType.Custom);
-            getConfiguration().setMessageListenerContainerFactory(
-                    endpoint -> new BatchCommitListenerContainer(endpoint, count, timeoutMillis));
-        }
-
         QueueEndpoint(String uri, CaravanJmsComponent component, String destination, JmsConfiguration configuration,
                 QueueBrowseStrategy queueBrowseStrategy) {
             super(uri, component, destination, configuration, queueBrowseStrategy);
@@ -135,7 +134,10 @@ public class CaravanJmsComponent extends JmsComponent {
         }
     }
 
-    /** A topic endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}). */
+    /**
+     * A topic endpoint whose consumers forward unchanged messages ({@link ForwardingJmsMessage}) and may commit in
+     * batches ({@link BatchCommitListenerContainer}).
+     */
     static final class TopicEndpoint extends JmsEndpoint {
         TopicEndpoint(String uri, CaravanJmsComponent component, String destination,
                 JmsConfiguration configuration) {

@@ -31,9 +31,10 @@ import dev.caravan.testing.RouteFiles;
 final class BrokerScenarios implements AutoCloseable {
 
     static final String CBR_FILE = "bench-cbr.camel.yaml";
-    static final String FAN_FILE = "bench-fan.camel.yaml";
+    static final String FAN = "bench-fan";
+    static final String FAN_BATCHED = "bench-fanb";
     static final String BATCHED_FILE = "bench-batched.camel.yaml";
-    static final List<String> FAN_ROUTES = List.of("bench-fan-1", "bench-fan-2", "bench-fan-3");
+    static final int FAN_SUBSCRIBERS = 3;
 
     private final ActiveMQServer server;
     private final CamelContext camel;
@@ -107,27 +108,34 @@ final class BrokerScenarios implements AutoCloseable {
                       steps:
                         - to: "jms:queue:bench.batched.out"
                 """.formatted(consumers));
-        StringBuilder fan = new StringBuilder("# Benchmark (e): three durable subscribers of one topic.\n");
-        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
+        deployFanOut(FAN, "# Benchmark (e): three durable subscribers of one topic.", "");
+        deployFanOut(FAN_BATCHED, "# Benchmark (e_batched): (e) with batched acknowledgement on each subscriber.",
+                "        transactionBatchCount: 100\n        transactionBatchTimeout: 50\n");
+    }
+
+    /** Three durable shared subscriber routes {@code <name>-1..3} of topic {@code <name>}, each to its queue. */
+    private void deployFanOut(String name, String comment, String extraParameters) throws Exception {
+        StringBuilder fan = new StringBuilder(comment).append('\n');
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
             fan.append("""
                     - route:
-                        id: bench-fan-%d
+                        id: %1$s-%2$d
                         autoStartup: false
                         from:
-                          uri: "jms:topic:bench.fan"
+                          uri: "jms:topic:%1$s"
                           parameters:
                             subscriptionDurable: true
                             subscriptionShared: true
-                            subscriptionName: bench-fan-%d
-                            concurrentConsumers: %d
-                          steps:
-                            - to: "jms:queue:bench.fan.out.%d"
-                    """.formatted(i, i, consumers, i));
+                            subscriptionName: %1$s-%2$d
+                            concurrentConsumers: %3$d
+                    %4$s      steps:
+                            - to: "jms:queue:%1$s.out.%2$d"
+                    """.formatted(name, i, consumers, extraParameters));
         }
-        routes.deploy(FAN_FILE, fan.toString());
+        routes.deploy(name + ".camel.yaml", fan.toString());
         // The subscriptions' queues exist before the first publish, as they would for long-running subscribers.
-        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
-            server.createQueue(QueueConfiguration.of("bench-fan-" + i).setAddress("bench.fan")
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            server.createQueue(QueueConfiguration.of(name + "-" + i).setAddress(name)
                     .setRoutingType(RoutingType.MULTICAST).setDurable(true), true);
         }
     }
@@ -221,20 +229,29 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (e) One publish, three durable subscribers each forwarding to its queue: messages per second per subscriber. */
     double fanOut(int messages) throws Exception {
-        Preload.send(factory, true, "bench.fan", messages, i -> payload);
+        return fanOut(FAN, messages);
+    }
+
+    /** (e_batched) Fan-out (e) with each subscriber committing every 100 messages or 50 ms. */
+    double fanOutBatched(int messages) throws Exception {
+        return fanOut(FAN_BATCHED, messages);
+    }
+
+    private double fanOut(String name, int messages) throws Exception {
+        Preload.send(factory, true, name, messages, i -> payload);
         long started = System.nanoTime();
-        for (String route : FAN_ROUTES) {
-            camel.getRouteController().startRoute(route);
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            camel.getRouteController().startRoute(name + "-" + i);
         }
-        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
-            awaitTotal(List.of("bench.fan.out." + i), messages);
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            awaitTotal(List.of(name + ".out." + i), messages);
         }
         double rate = messages / ((System.nanoTime() - started) / 1e9);
-        for (String route : FAN_ROUTES) {
-            stop(route);
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            stop(name + "-" + i);
         }
-        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
-            purge("bench.fan.out." + i);
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            purge(name + ".out." + i);
         }
         return rate;
     }
@@ -272,10 +289,12 @@ final class BrokerScenarios implements AutoCloseable {
     public void close() throws Exception {
         bridges.undeploy();
         routes.undeploy(CBR_FILE);
-        routes.undeploy(FAN_FILE);
         routes.undeploy(BATCHED_FILE);
-        for (int i = 1; i <= FAN_ROUTES.size(); i++) {
-            server.destroyQueue(SimpleString.of("bench-fan-" + i), null, false, true);
+        for (String name : List.of(FAN, FAN_BATCHED)) {
+            routes.undeploy(name + ".camel.yaml");
+            for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+                server.destroyQueue(SimpleString.of(name + "-" + i), null, false, true);
+            }
         }
     }
 

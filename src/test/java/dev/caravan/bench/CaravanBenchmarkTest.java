@@ -107,7 +107,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                     new Scenario("c", broker::caravanRoute),
                     new Scenario("c_batched", broker::batchedRoute),
                     new Scenario("d", broker::routingWithTransform),
-                    new Scenario("e", broker::fanOut));
+                    new Scenario("e", broker::fanOut),
+                    new Scenario("e_batched", broker::fanOutBatched));
             for (Scenario scenario : scenarios) {
                 scenario.round().run(messages); // warm-up
                 rates.put(scenario.id(), new ArrayList<>());
@@ -127,6 +128,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                 rates.get("c_batched"), Map.of());
         report.add("d", "Caravan CBR (jsonpath) + JSON->XML transformer", "msg/s", rates.get("d"), Map.of());
         report.add("e", "fan-out to 3 durable subscribers (per subscriber)", "msg/s", rates.get("e"), Map.of());
+        report.add("e_batched", "fan-out (e), subscribers with batched acknowledgement (per subscriber)", "msg/s",
+                rates.get("e_batched"), Map.of());
     }
 
     private void httpScenarios(BenchmarkReport report) throws Exception {
@@ -251,6 +254,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         ratio(report, "(d)/(b) CBR + transformer", "d", "b", 0.75);
         ratio(report, "(c_batched)/(a) batched route vs raw broker", "c_batched", "a", 0.6);
         ratio(report, "(e)/(c) fan-out per subscriber", "e", "c", 0.8);
+        ratio(report, "(e_batched)/(c) fan-out, batched subscribers", "e_batched", "c", 0.8);
         if (report.scenario("g.p99") != null) {
             report.target("(g) p99 at the fixed rate, ms", report.scenario("g.p99").median(), false, 5,
                     "median of rounds' p99");

@@ -23,7 +23,10 @@ import dev.caravan.routing.RouteFileStatus;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
-/** Batched acknowledgement ({@code transactionBatchCount}/{@code transactionBatchTimeout}) on a queue route. */
+/**
+ * Batched acknowledgement ({@code transactionBatchCount}/{@code transactionBatchTimeout}) on a queue route and on a durable
+ * topic subscriber.
+ */
 @QuarkusTest
 class BatchCommitTest extends CaravanTestSupport {
 
@@ -66,6 +69,51 @@ class BatchCommitTest extends CaravanTestSupport {
             assertThat(client.receive("batch.move.out", 200)).isNull();
         } finally {
             files().undeploy("batch-move.camel.yaml");
+        }
+    }
+
+    @Test
+    void durableSubscribersCommitInBatchesAndEachGetsEveryMessageOnce() throws Exception {
+        StringBuilder routes = new StringBuilder();
+        for (int i = 1; i <= 2; i++) {
+            routes.append("""
+                    - route:
+                        id: batch-fan-%d
+                        from:
+                          uri: "jms:topic:batch.fan"
+                          parameters:
+                            subscriptionDurable: true
+                            subscriptionShared: true
+                            subscriptionName: batch-fan-%d
+                            concurrentConsumers: 2
+                            transactionBatchCount: 40
+                            transactionBatchTimeout: 100
+                          steps:
+                            - to: "jms:queue:batch.fan.out.%d"
+                    """.formatted(i, i, i));
+        }
+        files().deploy("batch-fan.camel.yaml", routes.toString());
+        try (Jms client = connect("app")) {
+            awaitSubscribers("batch.fan", 4);
+            int count = 500;
+            for (int i = 0; i < count; i++) {
+                client.publishText("batch.fan", "f-" + i);
+            }
+            for (int i = 1; i <= 2; i++) {
+                Set<String> bodies = new HashSet<>();
+                for (Message message : client.receive("batch.fan.out." + i, count, 10_000)) {
+                    assertThat(bodies.add(Jms.text(message))).as("once: " + Jms.text(message)).isTrue();
+                }
+                assertThat(bodies).hasSize(count);
+                assertThat(client.receive("batch.fan.out." + i, 200)).isNull();
+            }
+            for (int i = 1; i <= 2; i++) {
+                var subscription = embeddedBroker.server().locateQueue(SimpleString.of("batch-fan-" + i));
+                await().atMost(Duration.ofSeconds(5)).until(() -> subscription.getMessageCount() == 0
+                        && subscription.getDeliveringCount() == 0);
+            }
+        } finally {
+            files().undeploy("batch-fan.camel.yaml");
         }
     }
 
