@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.caravan.deadletter.DeadLetterStamp;
 import dev.caravan.deadletter.RouteFailures;
+import dev.caravan.history.MessageHistory;
 import dev.caravan.security.BrokerSecurityManager;
 import dev.caravan.security.DefaultPasswordGuard;
 import dev.caravan.security.UserRegistry;
@@ -38,16 +39,18 @@ public class EmbeddedBroker {
     private final UserRegistry users;
     private final DefaultPasswordGuard guard;
     private final RouteFailures failures;
+    private final MessageHistory history;
     private EmbeddedActiveMQ broker;
 
     @Inject
     public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
-            RouteFailures failures) {
+            RouteFailures failures, MessageHistory history) {
         this.config = config;
         this.data = data;
         this.users = users;
         this.guard = guard;
         this.failures = failures;
+        this.history = history;
     }
 
     /** Starts the broker unless it runs already. */
@@ -78,7 +81,7 @@ public class EmbeddedBroker {
             deployment.addDeployable(configuration);
             deployment.readConfiguration();
             // Dead letters carry the failure that sent them there (route, exception, attempts, times).
-            configuration.registerBrokerPlugin(new DeadLetterStamp(failures));
+            configuration.registerBrokerPlugin(new DeadLetterStamp(failures, history));
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration);

@@ -11,6 +11,8 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugi
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.jboss.logging.Logger;
 
+import dev.caravan.history.MessageHistory;
+
 /**
  * A plugin of the embedded broker that writes the failure on every message the broker moves to a dead-letter address:
  * the route, exception, attempts and failure times that {@link RouteFailures} recorded when a Caravan route rolled
@@ -25,11 +27,13 @@ public class DeadLetterStamp implements ActiveMQServerMessagePlugin {
     private static final Logger LOG = Logger.getLogger(DeadLetterStamp.class);
 
     private final RouteFailures failures;
+    private final MessageHistory history;
     private volatile ActiveMQServer server;
     private volatile Set<String> deadLetterAddresses = Set.of();
 
-    public DeadLetterStamp(RouteFailures failures) {
+    public DeadLetterStamp(RouteFailures failures, MessageHistory history) {
         this.failures = failures;
+        this.history = history;
     }
 
     @Override
@@ -60,6 +64,8 @@ public class DeadLetterStamp implements ActiveMQServerMessagePlugin {
                     failure.exceptionMessage(), failure.attempts(), failure.firstFailedAt(), failure.lastFailedAt());
             LOG.warnf("Dead letter from %s (route %s, %d attempts): %s: %s", originalAddress, failure.routeId(),
                     failure.attempts(), failure.exceptionClass(), failure.exceptionMessage());
+            record(message, failure.routeId(), failure.attempts() + " attempts; " + failure.exceptionClass() + ": "
+                    + failure.exceptionMessage());
         } else {
             int attempts = server.getAddressSettingsRepository().getMatch(originalAddress.toString())
                     .getMaxDeliveryAttempts();
@@ -67,6 +73,15 @@ public class DeadLetterStamp implements ActiveMQServerMessagePlugin {
             stamp(message, DeadLetterHeaders.FAILED_BY_BROKER, null, "MaxDeliveryAttemptsExceeded", reason,
                     attempts, null, System.currentTimeMillis());
             LOG.warnf("Dead letter from %s: %s", originalAddress, reason);
+            record(message, null, reason);
+        }
+    }
+
+    private void record(Message message, String routeId, String detail) {
+        Object correlationId = message.getCorrelationID();
+        if (correlationId != null) {
+            history.record(correlationId.toString(), "dead-lettered", routeId == null ? "broker" : routeId,
+                    message.getAddress(), null, detail);
         }
     }
 
