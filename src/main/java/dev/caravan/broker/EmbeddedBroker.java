@@ -15,6 +15,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.jboss.logging.Logger;
 
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+
 import dev.caravan.deadletter.DeadLetterStamp;
 import dev.caravan.deadletter.RouteFailures;
 import dev.caravan.security.BrokerSecurityManager;
@@ -38,16 +40,18 @@ public class EmbeddedBroker {
     private final UserRegistry users;
     private final DefaultPasswordGuard guard;
     private final RouteFailures failures;
+    private final PrometheusMeterRegistry meters;
     private EmbeddedActiveMQ broker;
 
     @Inject
     public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
-            RouteFailures failures) {
+            RouteFailures failures, PrometheusMeterRegistry meters) {
         this.config = config;
         this.data = data;
         this.users = users;
         this.guard = guard;
         this.failures = failures;
+        this.meters = meters;
     }
 
     /** Starts the broker unless it runs already. */
@@ -79,6 +83,8 @@ public class EmbeddedBroker {
             deployment.readConfiguration();
             // Dead letters carry the failure that sent them there (route, exception, attempts, times).
             configuration.registerBrokerPlugin(new DeadLetterStamp(failures));
+            // Queue depths, messages added and acknowledged, consumers: the broker's own meters at /q/metrics.
+            configuration.setMetricsConfiguration(BrokerMetricsPlugin.configuration(meters));
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration);
