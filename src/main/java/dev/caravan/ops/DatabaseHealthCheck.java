@@ -22,8 +22,8 @@ import dev.caravan.database.DatabaseWiring;
 /**
  * Ready while Caravan's database answers: a connection from the pool that {@code sql:} routes use passes the driver's
  * validity check. Caravan builds that pool itself (see {@link DatabaseWiring}), so Quarkus' own datasource check does
- * not see it. Bounded: a database that hangs makes the check DOWN after {@code caravan.health.timeout} instead of stalling the
- * probe until the pool's acquisition timeout.
+ * not see it. Bounded: a database that hangs makes the check DOWN after {@code caravan.health.timeout} instead of
+ * stalling the probe until the pool's acquisition timeout.
  */
 @Readiness
 @ApplicationScoped

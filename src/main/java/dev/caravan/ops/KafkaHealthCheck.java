@@ -29,9 +29,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Ready while the Kafka cluster of {@code caravan.kafka.brokers} answers: a describe-cluster request within
- * {@code caravan.health.timeout}. Registered only when that setting is given; without it Kafka routes do not start, and there is
- * nothing to check. The admin client takes the Kafka component's own client settings (TLS, SASL, ...), so it reaches
- * the cluster exactly as the routes do.
+ * {@code caravan.health.timeout}. Registered only when that setting is given; without it Kafka routes do not start,
+ * and there is nothing to check. The admin client takes the Kafka component's own client settings (TLS, SASL, ...), so
+ * it reaches the cluster exactly as the routes do.
  */
 @ApplicationScoped
 public class KafkaHealthCheck implements AsyncHealthCheck {

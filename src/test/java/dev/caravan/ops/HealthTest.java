@@ -75,6 +75,10 @@ class HealthTest extends CaravanTestSupport {
                     return consumersBefore.entrySet().stream()
                             .allMatch(e -> now.getOrDefault(e.getKey(), 0) >= e.getValue());
                 });
+        // And the gateway's own connection: request-reply through a route, replies on the instance's reply queue.
+        given().auth().preemptive().basic("app", "app").contentType("application/json")
+                .body("{\"sku\": \"B-2\", \"quantity\": 3}").post("/api/requests/pricing?timeout=20s").then()
+                .statusCode(200).body("totalCents", equalTo(3000));
     }
 
     private static void awaitReady() {
