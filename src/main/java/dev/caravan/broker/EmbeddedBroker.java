@@ -15,6 +15,8 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.jboss.logging.Logger;
 
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+
 import dev.caravan.deadletter.DeadLetterStamp;
 import dev.caravan.deadletter.RouteFailures;
 import dev.caravan.history.MessageHistory;
@@ -40,17 +42,19 @@ public class EmbeddedBroker {
     private final DefaultPasswordGuard guard;
     private final RouteFailures failures;
     private final MessageHistory history;
+    private final PrometheusMeterRegistry meters;
     private EmbeddedActiveMQ broker;
 
     @Inject
     public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
-            RouteFailures failures, MessageHistory history) {
+            RouteFailures failures, MessageHistory history, PrometheusMeterRegistry meters) {
         this.config = config;
         this.data = data;
         this.users = users;
         this.guard = guard;
         this.failures = failures;
         this.history = history;
+        this.meters = meters;
     }
 
     /** Starts the broker unless it runs already. */
@@ -82,6 +86,8 @@ public class EmbeddedBroker {
             deployment.readConfiguration();
             // Dead letters carry the failure that sent them there (route, exception, attempts, times).
             configuration.registerBrokerPlugin(new DeadLetterStamp(failures, history));
+            // Queue depths, messages added and acknowledged, consumers: the broker's own meters at /q/metrics.
+            configuration.setMetricsConfiguration(BrokerMetricsPlugin.configuration(meters));
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration);

@@ -45,6 +45,11 @@ public class DatabaseWiring {
         return config.url().orElseGet(() -> embeddedUrl(Path.of(data.dir()).resolve("database")));
     }
 
+    /** The URL without parameters that may carry a password: for logs and health. */
+    public String redactedUrl() {
+        return redact(url());
+    }
+
     /**
      * The embedded H2 database in {@code dir}, in PostgreSQL compatibility mode: routes, migrations and Camel's
      * PostgreSQL-specific repositories (e.g. {@code PostgresAggregationRepository}) then work unchanged on both.
