@@ -33,6 +33,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import dev.caravan.history.MessageHistory;
 import dev.caravan.security.UserRegistry;
 
 /**
@@ -86,7 +87,7 @@ public class GatewayResource {
     @APIResponse(responseCode = "413", description = "body larger than caravan.http.max-body-size")
     public Uni<Response> enqueue(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
         Outgoing out = outgoing(GatewayRequests.destination("queue", name), headers, body);
-        return offload(() -> send(QUEUE_ENDPOINT, out));
+        return offload(() -> send(QUEUE_ENDPOINT, "jms://queue:", out));
     }
 
     @POST
@@ -97,7 +98,7 @@ public class GatewayResource {
     @APIResponse(responseCode = "400", description = "invalid name, header or body")
     public Uni<Response> publish(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
         Outgoing out = outgoing(GatewayRequests.destination("topic", name), headers, body);
-        return offload(() -> send(TOPIC_ENDPOINT, out));
+        return offload(() -> send(TOPIC_ENDPOINT, "jms://topic:", out));
     }
 
     /**
@@ -131,6 +132,7 @@ public class GatewayResource {
         Exchange exchange = producer.send(requestEndpoint, e -> {
             out.applyTo(e.getIn());
             e.getIn().setHeader(JmsConstants.JMS_REQUEST_TIMEOUT, wait.toMillis());
+            e.setProperty(MessageHistory.SENT_TO, "jms://queue:" + destination);
         });
         if (exchange.getException() instanceof ExchangeTimedOutException) {
             throw new GatewayException(504, "no reply from queue " + destination + " within " + wait.toMillis() + " ms"
@@ -150,9 +152,12 @@ public class GatewayResource {
         return response.build();
     }
 
-    private Response send(String endpoint, Outgoing out) {
+    private Response send(String endpoint, String kind, Outgoing out) {
         String destination = out.destination();
-        Exchange exchange = producer.send(endpoint, e -> out.applyTo(e.getIn()));
+        Exchange exchange = producer.send(endpoint, e -> {
+            out.applyTo(e.getIn());
+            e.setProperty(MessageHistory.SENT_TO, kind + destination);
+        });
         if (out.idempotencyKey() != null && isDuplicate(exchange.getException())) {
             // The broker already has a message with this Idempotency-Key (a client retry): accepted before.
             return Response.ok(Map.of("duplicate", true)).header(GatewayRequests.CORRELATION_HEADER, out.correlationId)

@@ -25,6 +25,12 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class MessageHistory {
 
+    /**
+     * Exchange property with the destination of a send whose endpoint URI does not name it (the gateway's endpoints take
+     * the destination from a header), e.g. {@code jms://queue:orders}.
+     */
+    public static final String SENT_TO = "CaravanSentTo";
+
     /** One hop: {@code event} is received, sent, completed, failed, accepted or dead-lettered. */
     public record Hop(Instant at, String event, String route, String endpoint, Long millis, String detail) {
     }
@@ -49,13 +55,22 @@ public class MessageHistory {
         return config.enabled();
     }
 
-    /** Records one hop of the message with that correlation id (nothing without one). */
+    /** Records one hop of the message with that correlation id (nothing without one), as happening now. */
     public void record(String correlationId, String event, String route, String endpoint, Long millis,
+            String detail) {
+        record(correlationId, Instant.now(), event, route, endpoint, millis, detail);
+    }
+
+    /**
+     * Records one hop that happened {@code at}: a send is reported when it returns, after the next route may already
+     * have received the message, so it is recorded at the time it started.
+     */
+    public void record(String correlationId, Instant at, String event, String route, String endpoint, Long millis,
             String detail) {
         if (correlationId == null || correlationId.isEmpty() || !config.enabled()) {
             return;
         }
-        Hop hop = new Hop(Instant.now(), event, route, endpoint, millis, detail);
+        Hop hop = new Hop(at, event, route, endpoint, millis, detail);
         Hops hops = trails.computeIfAbsent(correlationId, id -> {
             order.add(id);
             size.incrementAndGet();
@@ -86,7 +101,9 @@ public class MessageHistory {
             return Optional.empty();
         }
         synchronized (hops) {
-            return Optional.of(new Trail(correlationId, List.copyOf(hops.hops), hops.dropped));
+            List<Hop> inOrder = new java.util.ArrayList<>(hops.hops);
+            inOrder.sort(java.util.Comparator.comparing(Hop::at)); // stable: equal times keep their recorded order
+            return Optional.of(new Trail(correlationId, List.copyOf(inOrder), hops.dropped));
         }
     }
 

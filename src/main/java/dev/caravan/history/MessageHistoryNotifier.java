@@ -49,9 +49,10 @@ public class MessageHistoryNotifier extends EventNotifierSupport {
         String route = exchange.getFromRouteId() == null ? "gateway" : exchange.getFromRouteId();
         if (event instanceof CamelEvent.ExchangeSentEvent sent) {
             Exception failure = exchange.getException();
-            history.record(correlationId, failure == null ? "sent" : "send-failed", route, endpoint(sent.getEndpoint()),
-                    sent.getTimeTaken(), failure(failure));
-        } else if (event instanceof CamelEvent.ExchangeCreatedEvent) {
+            history.record(correlationId, java.time.Instant.now().minusMillis(sent.getTimeTaken()),
+                    failure == null ? "sent" : "send-failed", route, destination(sent), sent.getTimeTaken(),
+                    failure(failure));
+        } else if (event instanceof CamelEvent.ExchangeCreatedEvent && exchange.getFromRouteId() != null) {
             history.record(correlationId, "received", route, endpoint(exchange.getFromEndpoint()), null, null);
         } else if (event instanceof CamelEvent.ExchangeFailedEvent) {
             history.record(correlationId, "failed", route, null, null, failure(exchange.getException()));
@@ -87,6 +88,12 @@ public class MessageHistoryNotifier extends EventNotifierSupport {
             exchange.setProperty(PROPERTY, id);
         }
         return id;
+    }
+
+    /** Where a send went: a sender that names the destination in a header (the gateway) says so in a property. */
+    private static String destination(CamelEvent.ExchangeSentEvent sent) {
+        String named = sent.getExchange().getProperty(MessageHistory.SENT_TO, String.class);
+        return named != null ? named : endpoint(sent.getEndpoint());
     }
 
     private static String endpoint(org.apache.camel.Endpoint endpoint) {
