@@ -26,6 +26,10 @@ import io.vertx.ext.web.RoutingContext;
  * <li>the few small answers the UI asks its back end for (who is logged in, whether a proxy exists), and the
  * forwarding of the UI's own page addresses ({@code /hawtio/camel/routes}) to its single page: here.</li>
  * </ul>
+ * Hawtio 4.2 has no Artemis plugin: the broker's addresses and queues are operated in its JMX tree. The Artemis
+ * console (Hawtio 4.7 with that plugin) was tried against this Jolokia and is not served: its UI needs the Hawtio 4.7
+ * server side, which does not resolve either (README, "Operators' console").
+ * <p>
  * Caravan's HTTP login guards all of it (operator or admin, {@code application.properties}); Hawtio's own login is
  * off. Jolokia is reached only through that login, on Caravan's HTTP port and address, and refuses cross-site calls
  * ({@link SameOriginGuard}) and anything outside {@code jolokia-access.xml}.
