@@ -5,22 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
 
 import jakarta.jms.Message;
 
@@ -30,21 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.caravan.testing.Browser;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 
@@ -57,9 +41,6 @@ import dev.caravan.testing.Jms;
 @QuarkusTest
 class DeadLetterPageTest extends CaravanTestSupport {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static final String IN = "dlq.page.in";
@@ -102,35 +83,22 @@ class DeadLetterPageTest extends CaravanTestSupport {
     @TestHTTPResource("/dlq/")
     URL page;
 
+    private Browser session;
     private ChromeDriver browser;
 
     @BeforeEach
     void startBrowser() {
-        assumeTrue(Files.isExecutable(CHROMIUM), "skipped: " + CHROMIUM + " is not installed; the dead-letter page is"
-                + " tested in a real browser (apt-get install chromium chromium-driver, as .ci/run does)");
-        assertThat(CHROMEDRIVER).as("chromium is installed but chromedriver is not: apt-get install chromium-driver")
-                .isExecutable();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-proxy-server", "--window-size=1400,1400");
-        // The performance log carries each response's status: how the test sees a refused page load.
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.PERFORMANCE, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        // The driver is given, so Selenium Manager never tries to download one.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        session = Browser.start("dlq-page").patience(PATIENCE);
+        browser = session.driver();
     }
 
     @AfterEach
     void stopBrowser(TestInfo test) {
-        if (browser != null) {
+        if (session != null) {
             try {
                 screenshot(test.getTestMethod().map(m -> m.getName()).orElse("test") + "-last");
             } finally {
-                browser.quit();
+                session.close();
             }
         }
     }
@@ -277,24 +245,16 @@ class DeadLetterPageTest extends CaravanTestSupport {
         return "http://127.0.0.1:" + page.getPort() + "/dlq/";
     }
 
-    /** Every request of this browser tab carries the user's basic login, as a browser does after its login prompt. */
     private void logIn(String user) {
-        String login = Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Authorization", "Basic " + login)));
+        session.logIn(user);
     }
 
     private <T> T until(String what, Callable<T> probe) {
-        return await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(probe, result -> result != null && !Boolean.FALSE.equals(result));
+        return session.until(what, probe);
     }
 
     private WebElement visible(String css) {
-        return until(css, () -> {
-            WebElement element = browser.findElement(By.cssSelector(css));
-            return element.isDisplayed() ? element : null;
-        });
+        return session.visible(css);
     }
 
     private static String text(WebElement element) {
@@ -343,31 +303,12 @@ class DeadLetterPageTest extends CaravanTestSupport {
                 .orElse(null));
     }
 
-    /** The HTTP status of the last document load of {@code url}, from the browser's performance log; 0 if none. */
     private int documentStatus(String url) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        int status = 0;
-        for (LogEntry entry : browser.manage().logs().get(LogType.PERFORMANCE)) {
-            JsonNode message = json.readTree(entry.getMessage()).path("message");
-            JsonNode params = message.path("params");
-            if ("Network.responseReceived".equals(message.path("method").asText())
-                    && "Document".equals(params.path("type").asText())
-                    && url.equals(params.path("response").path("url").asText())) {
-                status = params.path("response").path("status").asInt();
-            }
-        }
-        return status;
+        return session.documentStatus(url);
     }
 
     private void screenshot(String name) {
-        try {
-            Files.createDirectories(SCREENSHOTS);
-            File shot = browser.getScreenshotAs(OutputType.FILE);
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve("dlq-page-" + name + ".png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not save screenshot " + name, e);
-        }
+        session.screenshot(name);
     }
 
     /** Audit records outlive test runs (PostgreSQL): the test looks at what came after this id. */
