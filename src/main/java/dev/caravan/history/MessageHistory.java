@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,7 +48,6 @@ public class MessageHistory {
 
     private final Map<String, Hops> trails = new ConcurrentHashMap<>();
     private final Queue<String> order = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
 
     public boolean enabled() {
         return config.enabled();
@@ -73,7 +71,6 @@ public class MessageHistory {
         Hop hop = new Hop(at, event, route, endpoint, millis, detail);
         Hops hops = trails.computeIfAbsent(correlationId, id -> {
             order.add(id);
-            size.incrementAndGet();
             return new Hops();
         });
         synchronized (hops) {
@@ -83,14 +80,12 @@ public class MessageHistory {
             }
             hops.hops.addLast(hop);
         }
-        while (size.get() > config.maxMessages()) {
+        while (trails.size() > config.maxMessages()) {
             String oldest = order.poll();
             if (oldest == null) {
                 break;
             }
-            if (trails.remove(oldest) != null) {
-                size.decrementAndGet();
-            }
+            trails.remove(oldest);
         }
     }
 
@@ -114,6 +109,6 @@ public class MessageHistory {
 
     /** Correlation ids remembered now. */
     public int size() {
-        return size.get();
+        return trails.size();
     }
 }

@@ -27,6 +27,7 @@ import io.restassured.specification.RequestSpecification;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.RouteFiles;
 
 /**
  * The operators' consoles over HTTP: who may enter, and that their Jolokia back end reads and operates Camel and the
@@ -46,14 +47,7 @@ class HawtioConsoleTest extends CaravanTestSupport {
 
     @BeforeEach
     void deployProbe() {
-        files().deploy(FILE, """
-                - route:
-                    id: %s
-                    from:
-                      uri: "jms:queue:%s"
-                      steps:
-                        - to: "jms:queue:%s"
-                """.formatted(ROUTE, IN, OUT));
+        files().deploy(FILE, RouteFiles.relay(ROUTE, IN, OUT));
     }
 
     @AfterEach

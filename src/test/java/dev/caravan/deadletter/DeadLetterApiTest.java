@@ -25,6 +25,7 @@ import io.restassured.specification.RequestSpecification;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.RouteFiles;
 
 /**
  * The operator's dead-letter API against the real broker: routes fail, dead letters land with their failure, operators
@@ -50,15 +51,6 @@ class DeadLetterApiTest extends CaravanTestSupport {
                               - throwException:
                                   exceptionType: java.lang.IllegalArgumentException
                                   message: "order ${body} rejected by billing"
-                    - to: "jms:queue:%s"
-            """;
-
-    private static final String FIXED = """
-            - route:
-                id: %s
-                from:
-                  uri: "jms:queue:%s"
-                  steps:
                     - to: "jms:queue:%s"
             """;
 
@@ -113,7 +105,7 @@ class DeadLetterApiTest extends CaravanTestSupport {
 
             long auditBefore = lastAuditId();
             // The fix goes live from disk, no restart; then replay everything.
-            files().deploy(file, FIXED.formatted("dlq-story", "dlq.story.in", "dlq.story.out"));
+            files().deploy(file, RouteFiles.relay("dlq-story", "dlq.story.in", "dlq.story.out"));
             operator().contentType(ContentType.JSON).body("{\"all\": true}")
                     .post("/api/dlq/DLQ.dlq.story.in/replay").then().statusCode(200)
                     .body("replayed", equalTo(count)).body("skipped", equalTo(0));

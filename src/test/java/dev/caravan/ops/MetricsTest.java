@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.caravan.deadletter.DeadLetterMetrics;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.RouteFiles;
 
 /**
  * What {@code /q/metrics} shows operators, read the way Prometheus reads it: per route (exchanges, failures, in
@@ -27,14 +28,6 @@ import dev.caravan.testing.Jms;
 @QuarkusTest
 class MetricsTest extends CaravanTestSupport {
 
-    private static final String RELAY = """
-            - route:
-                id: metrics-relay
-                from:
-                  uri: jms:queue:metrics.relay.in
-                  steps:
-                    - to: jms:queue:metrics.relay.out
-            """;
     private static final String FAILING = """
             - route:
                 id: metrics-failing
@@ -67,7 +60,8 @@ class MetricsTest extends CaravanTestSupport {
 
     @Test
     void routeCountersCountEveryExchangeAndItsProcessingTime() throws Exception {
-        files().deploy("metrics-relay.camel.yaml", RELAY);
+        files().deploy("metrics-relay.camel.yaml",
+                RouteFiles.relay("metrics-relay", "metrics.relay.in", "metrics.relay.out"));
         try (Jms client = connect("app")) {
             Scrape before = Scrape.now();
             int n = 7;

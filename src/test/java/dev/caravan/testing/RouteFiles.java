@@ -19,6 +19,18 @@ public final class RouteFiles {
 
     private final RouteFileLoader loader;
 
+    /** A route file with one route that moves every message of {@code from} to {@code to}, unchanged. */
+    public static String relay(String id, String from, String to) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: "jms:queue:%s"
+                      steps:
+                        - to: "jms:queue:%s"
+                """.formatted(id, from, to);
+    }
+
     public RouteFiles(RouteFileLoader loader) {
         this.loader = loader;
     }
