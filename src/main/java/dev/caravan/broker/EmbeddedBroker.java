@@ -22,6 +22,7 @@ import dev.caravan.deadletter.RouteFailures;
 import dev.caravan.history.MessageHistory;
 import dev.caravan.security.BrokerSecurityManager;
 import dev.caravan.security.DefaultPasswordGuard;
+import dev.caravan.security.LoginThrottle;
 import dev.caravan.security.UserRegistry;
 
 /**
@@ -43,11 +44,12 @@ public class EmbeddedBroker {
     private final RouteFailures failures;
     private final MessageHistory history;
     private final PrometheusMeterRegistry meters;
+    private final LoginThrottle throttle;
     private EmbeddedActiveMQ broker;
 
     @Inject
     public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
-            RouteFailures failures, MessageHistory history, PrometheusMeterRegistry meters) {
+            RouteFailures failures, MessageHistory history, PrometheusMeterRegistry meters, LoginThrottle throttle) {
         this.config = config;
         this.data = data;
         this.users = users;
@@ -55,6 +57,7 @@ public class EmbeddedBroker {
         this.failures = failures;
         this.history = history;
         this.meters = meters;
+        this.throttle = throttle;
     }
 
     /** Starts the broker unless it runs already. */
@@ -77,13 +80,19 @@ public class EmbeddedBroker {
                 "caravan.broker.redelivery.multiplier", Double.toString(config.redelivery().multiplier()),
                 "caravan.broker.redelivery.max-delay", Long.toString(config.redelivery().maxDelay()),
                 "caravan.broker.redelivery.max-attempts", Integer.toString(config.redelivery().maxAttempts()),
-                "caravan.broker.journal-buffer-timeout", Long.toString(config.journalBufferTimeout()))
+                "caravan.broker.journal-buffer-timeout", Long.toString(config.journalBufferTimeout()),
+                "caravan.broker.max-size", config.maxSize())
                 .forEach(System::setProperty);
         try {
             FileConfiguration configuration = new FileConfiguration();
             FileDeploymentManager deployment = new FileDeploymentManager(configFile.toUri().toString());
             deployment.addDeployable(configuration);
             deployment.readConfiguration();
+            // Back-pressure at the disk limit: producers wait rather than fail (README "Load and memory").
+            configuration.setMaxDiskUsage(config.maxDiskUsage());
+            configuration.setDiskScanPeriod((int) config.diskScanPeriod().toMillis());
+            // TLS on the acceptor when caravan.broker.tls.enabled (certificate and key from files).
+            AcceptorTls.apply(configuration, config.tls(), dataDir);
             // Dead letters carry the failure that sent them there (route, exception, attempts, times).
             configuration.registerBrokerPlugin(new DeadLetterStamp(failures, history));
             // Queue depths, messages added and acknowledged, consumers: the broker's own meters at /q/metrics.
@@ -91,13 +100,14 @@ public class EmbeddedBroker {
 
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
             embedded.setConfiguration(configuration);
-            embedded.setSecurityManager(new BrokerSecurityManager(users));
+            embedded.setSecurityManager(new BrokerSecurityManager(users, throttle));
             embedded.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
             long started = System.nanoTime();
             embedded.start();
             broker = embedded;
-            LOG.infof("Embedded broker started in %d ms: %s:%d (CORE, AMQP, STOMP, MQTT, OPENWIRE), data in %s",
-                    (System.nanoTime() - started) / 1_000_000, config.host(), config.port(), dataDir);
+            LOG.infof("Embedded broker started in %d ms: %s:%d (CORE, AMQP, STOMP, MQTT, OPENWIRE%s), data in %s",
+                    (System.nanoTime() - started) / 1_000_000, config.host(), config.port(),
+                    config.tls().enabled() ? "; TLS only" : "", dataDir);
         } catch (Exception e) {
             throw new IllegalStateException(
                     "Embedded broker failed to start from " + configFile + ": " + e.getMessage(),

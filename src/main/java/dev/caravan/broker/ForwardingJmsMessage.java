@@ -79,13 +79,40 @@ public class ForwardingJmsMessage extends JmsMessage {
         if (deferred(name)) {
             return internalHeaders == null ? null : internalHeaders.get(name);
         }
+        if (isUnreadBreadcrumb(name)) {
+            return breadcrumb();
+        }
         return super.getHeader(name);
+    }
+
+    /** Whether the received message's properties have been copied into Camel's headers (what forwarding avoids). */
+    public boolean headersCopied() {
+        return hasPopulatedHeaders();
+    }
+
+    /**
+     * Camel's MDC logging (on in Caravan: logs carry the route id) asks every exchange for its {@code breadcrumbId}
+     * header. Answered from the JMS message's property itself, so asking does not copy every header.
+     */
+    private boolean isUnreadBreadcrumb(String name) {
+        return !hasPopulatedHeaders() && getJmsMessage() != null && Exchange.BREADCRUMB_ID.equals(name);
+    }
+
+    private String breadcrumb() {
+        try {
+            return getJmsMessage().getStringProperty(Exchange.BREADCRUMB_ID);
+        } catch (JMSException e) {
+            return null;
+        }
     }
 
     @Override
     public <T> T getHeader(String name, Class<T> type) {
         if (deferred(name) && (internalHeaders == null || !internalHeaders.containsKey(name))) {
             return null;
+        }
+        if (isUnreadBreadcrumb(name) && String.class == type) {
+            return type.cast(breadcrumb());
         }
         if (!hasPopulatedHeaders() && "JMSReplyTo".equals(name) && hasNoReplyTo()) {
             // Camel's producer asks on every send; most messages have none, and the answer needs no header copy.

@@ -51,6 +51,22 @@ public class JmsWiring {
                 "caravan.broker.embedded=false needs caravan.broker.url (e.g. tcp://broker:61616?ha=true)"));
     }
 
+    /**
+     * A connection that answers whether the broker is there now: one attempt, no reconnecting (readiness). The
+     * routes' pooled connection cannot tell: it keeps reconnecting and answers locally meanwhile.
+     */
+    public jakarta.jms.Connection probeConnection(java.time.Duration timeout) throws jakarta.jms.JMSException {
+        UserRegistry.User service = users.find(SERVICE_USER).orElseThrow();
+        try (ActiveMQConnectionFactory probe = new ActiveMQConnectionFactory(brokerUrl(), service.name(),
+                service.password())) {
+            probe.setReconnectAttempts(0);
+            probe.setInitialConnectAttempts(1);
+            probe.setCallTimeout(timeout.toMillis());
+            probe.setConnectionTTL(timeout.toMillis() * 2);
+            return probe.createConnection();
+        }
+    }
+
     /** A plain connection factory: one physical connection per {@code createConnection()}. */
     @Produces
     @Singleton
@@ -68,6 +84,7 @@ public class JmsWiring {
         factory.setRetryInterval(500);
         factory.setRetryIntervalMultiplier(2.0);
         factory.setMaxRetryInterval(10_000);
+        factory.setCallFailoverTimeout(config.failoverTimeout().toMillis());
         // Camel resolves the destination name on every send (session.createQueue), which in the Artemis client is
         // a blocking round trip to the broker unless destinations are cached: measured as the largest single cost of
         // a queue-to-queue route.

@@ -46,6 +46,21 @@ final class GatewayRequests {
         return name;
     }
 
+    /**
+     * The name as it stands in the request's path, not decoded ({@code @Encoded}): a valid name needs no escapes, and
+     * RESTEasy's own decoding of a bad escape ({@code %25} decoded twice) answered 500. JAX-RS also takes {@code ;x} as
+     * a matrix parameter and leaves it out of the path parameter, so {@code /api/queues/a;b} went to queue {@code a}:
+     * the raw path's last segment (as the request line has it; RESTEasy's URI drops matrix parameters too) must be
+     * the name itself. Both found by the hostile-input fuzz.
+     */
+    static String destination(String kind, String name, String rawPath) {
+        String path = rawPath == null ? "" : rawPath;
+        if (name == null || !path.endsWith("/" + name)) {
+            throw new GatewayException(400, "invalid " + kind + " name: use 1-200 characters of A-Z a-z 0-9 . _ -");
+        }
+        return destination(kind, name);
+    }
+
     /** {@code 1500ms} or {@code 5s}; absent means {@code fallback}; above {@code max} is refused. */
     static Duration timeout(String text, Duration fallback, Duration max) {
         if (text == null || text.isBlank()) {

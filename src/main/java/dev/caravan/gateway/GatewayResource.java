@@ -8,6 +8,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,12 +29,17 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
+import org.slf4j.MDC;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpServerRequest;
 
+import dev.caravan.broker.BrokerAvailability;
 import dev.caravan.history.MessageHistory;
+import dev.caravan.ops.CorrelationIdMdc;
+import dev.caravan.ops.TraceContext;
 import dev.caravan.security.UserRegistry;
 
 /**
@@ -55,6 +61,7 @@ public class GatewayResource {
     private static final String QUEUE_ENDPOINT = "jms:queue:caravan.gateway?includeSentJMSMessageID=true";
     private static final String TOPIC_ENDPOINT = "jms:topic:caravan.gateway?includeSentJMSMessageID=true";
     private static final String CONTENT_TYPE = "Content-Type";
+    private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     @Inject
     ProducerTemplate producer;
@@ -67,6 +74,12 @@ public class GatewayResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    TraceContext trace;
+
+    @Inject
+    BrokerAvailability broker;
 
     private String requestEndpoint;
 
@@ -85,9 +98,11 @@ public class GatewayResource {
     @APIResponse(responseCode = "202", description = "on the queue, durably: {\"id\": \"<message id>\"}")
     @APIResponse(responseCode = "400", description = "invalid name, header or body")
     @APIResponse(responseCode = "413", description = "body larger than caravan.http.max-body-size")
-    public Uni<Response> enqueue(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
-        Outgoing out = outgoing(GatewayRequests.destination("queue", name), headers, body);
-        return offload(() -> send(QUEUE_ENDPOINT, "jms://queue:", out));
+    public Uni<Response> enqueue(@PathParam("name") @Encoded String name, @Context HttpServerRequest http,
+            @Context HttpHeaders headers,
+            byte[] body) {
+        Outgoing out = outgoing(GatewayRequests.destination("queue", name, http.path()), headers, body);
+        return offload(out, () -> send(QUEUE_ENDPOINT, "jms://queue:", out));
     }
 
     @POST
@@ -96,19 +111,50 @@ public class GatewayResource {
     @Operation(summary = "Publish the body to a topic: every subscriber gets it")
     @APIResponse(responseCode = "202", description = "published, durably: {\"id\": \"<message id>\"}")
     @APIResponse(responseCode = "400", description = "invalid name, header or body")
-    public Uni<Response> publish(@PathParam("name") String name, @Context HttpHeaders headers, byte[] body) {
-        Outgoing out = outgoing(GatewayRequests.destination("topic", name), headers, body);
-        return offload(() -> send(TOPIC_ENDPOINT, "jms://topic:", out));
+    public Uni<Response> publish(@PathParam("name") @Encoded String name, @Context HttpServerRequest http,
+            @Context HttpHeaders headers,
+            byte[] body) {
+        Outgoing out = outgoing(GatewayRequests.destination("topic", name, http.path()), headers, body);
+        return offload(out, () -> send(TOPIC_ENDPOINT, "jms://topic:", out));
+    }
+
+    /**
+     * A name with a {@code /} in it: no queue or topic name has one, and without this method such a path matched no
+     * resource and fell through to the servlet container's HTML 405 page (found by the hostile-input fuzz).
+     */
+    @POST
+    @Path("/{kind:queues|topics|requests}/{name}/{rest:.*}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(hidden = true)
+    public Response nameWithSlash(@PathParam("kind") String kind) {
+        throw new GatewayException(400, "invalid " + (kind.equals("topics") ? "topic" : "queue")
+                + " name: use 1-200 characters of A-Z a-z 0-9 . _ -");
     }
 
     /**
      * Runs the broker call on a worker thread. The endpoints return {@link Uni} so that Quarkus reads the request body
      * on the event loop before calling them: with a plain blocking method the worker thread itself reads the body,
      * waiting for the event loop to hand it each chunk, which measured as the largest share of the gateway's latency
-     * under load (tens of milliseconds per request at a few hundred requests per second).
+     * under load (tens of milliseconds per request at a few hundred requests per second). What the call logs carries
+     * the message's correlation id ({@link CorrelationIdMdc#KEY}). The broker check may log in to an external broker,
+     * so it runs here too, never on the event loop.
      */
-    private static Uni<Response> offload(java.util.function.Supplier<Response> call) {
-        return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    private Uni<Response> offload(Outgoing out, java.util.function.Supplier<Response> call) {
+        return Uni.createFrom().item(() -> {
+            try (MDC.MDCCloseable ignored = MDC.putCloseable(CorrelationIdMdc.KEY, out.correlationId())) {
+                // An external broker that is away would make the send wait until it is back: answer at once.
+                if (!broker.isUp(BROKER_CHECK_TIMEOUT)) {
+                    throw new GatewayException(503, "the broker is not reachable; nothing was enqueued, retry later");
+                }
+                // A saturated broker makes producers wait; an HTTP caller is told to come back instead.
+                String saturated = broker.saturation(out.destination());
+                if (saturated != null) {
+                    throw new GatewayException(503, "the bus is saturated (" + saturated
+                            + "); nothing was enqueued, retry later");
+                }
+                return call.get();
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @POST
@@ -118,18 +164,18 @@ public class GatewayResource {
     @Operation(summary = "Send a request to a queue and answer with its reply")
     @APIResponse(responseCode = "200", description = "the reply body; X-Correlation-Id and X-Msg-* headers")
     @APIResponse(responseCode = "504", description = "no reply within the timeout")
-    public Uni<Response> request(@PathParam("queue") String queue,
+    public Uni<Response> request(@PathParam("queue") @Encoded String queue,
             @Parameter(description = "how long to wait: 1500ms, 5s (default 30s)") @QueryParam("timeout") String timeout,
-            @Context HttpHeaders headers, byte[] body) {
-        String destination = GatewayRequests.destination("queue", queue);
+            @Context HttpServerRequest http, @Context HttpHeaders headers, byte[] body) {
+        String destination = GatewayRequests.destination("queue", queue, http.path());
         Duration wait = GatewayRequests.timeout(timeout, config.defaultTimeout(), config.maxTimeout());
         Outgoing out = outgoing(destination, headers, body);
-        return offload(() -> request(out, wait));
+        return offload(out, () -> request(out, wait));
     }
 
     private Response request(Outgoing out, Duration wait) {
         String destination = out.destination();
-        Exchange exchange = producer.send(requestEndpoint, e -> {
+        Exchange exchange = sendOnce(requestEndpoint, e -> {
             out.applyTo(e.getIn());
             e.getIn().setHeader(JmsConstants.JMS_REQUEST_TIMEOUT, wait.toMillis());
             e.setProperty(MessageHistory.SENT_TO, "jms://queue:" + destination);
@@ -145,7 +191,8 @@ public class GatewayResource {
                 .type(replyType(reply));
         for (Map.Entry<String, Object> header : reply.getHeaders().entrySet()) {
             if (header.getValue() != null && GatewayRequests.PROPERTY.matcher(header.getKey()).matches()
-                    && !header.getKey().startsWith("JMS") && !header.getKey().startsWith("Camel")) {
+                    && !header.getKey().startsWith("JMS") && !header.getKey().startsWith("Camel")
+                    && !TraceContext.isTraceProperty(header.getKey())) {
                 response.header("X-Msg-" + header.getKey(), header.getValue());
             }
         }
@@ -154,7 +201,7 @@ public class GatewayResource {
 
     private Response send(String endpoint, String kind, Outgoing out) {
         String destination = out.destination();
-        Exchange exchange = producer.send(endpoint, e -> {
+        Exchange exchange = sendOnce(endpoint, e -> {
             out.applyTo(e.getIn());
             e.setProperty(MessageHistory.SENT_TO, kind + destination);
         });
@@ -174,23 +221,80 @@ public class GatewayResource {
             throw new GatewayException(403, "user " + identity.getPrincipal().getName() + " may not send to "
                     + destination);
         }
-        MediaType type = headers.getMediaType();
+        MediaType type = mediaType(headers);
+        Map<String, Object> properties = GatewayRequests.properties(headers.getRequestHeaders());
+        // Here, on the request's thread, where the HTTP span is current; the send runs on a worker thread.
+        trace.inject(properties);
         return new Outgoing(destination,
                 GatewayRequests.correlationId(headers.getHeaderString(GatewayRequests.CORRELATION_HEADER)),
-                GatewayRequests.properties(headers.getRequestHeaders()),
+                properties,
                 GatewayRequests.body(body == null ? new byte[0] : body, type),
                 type == null ? null : type.toString(),
                 GatewayRequests.idempotencyKey(headers.getHeaderString(GatewayRequests.IDEMPOTENCY_HEADER)));
     }
 
+    /**
+     * Sends, and sends again once if the pooled session turned out to be closed: after an external broker restarts,
+     * the pool still holds sessions of the old connection, and the first use of each fails before anything is sent
+     * (JMS IllegalStateException: session or producer closed), so a second try cannot duplicate the message.
+     */
+    private Exchange sendOnce(String endpoint, org.apache.camel.Processor message) {
+        Exchange exchange = producer.send(endpoint, message);
+        if (closedBeforeSending(exchange.getException())) {
+            LOG.debugf("Stale broker session, sending again: %s", exchange.getException().getMessage());
+            exchange = producer.send(endpoint, message);
+        }
+        return exchange;
+    }
+
+    private static boolean closedBeforeSending(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.jms.IllegalStateException
+                    || t instanceof org.springframework.jms.IllegalStateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The request's content type. RESTEasy parses it lazily and throws {@link IllegalArgumentException} on a value it
+     * cannot read (found by the hostile-input fuzz: {@code Content-Type: " "} and similar reached here and answered 500
+     * with a stack trace).
+     */
+    private static MediaType mediaType(HttpHeaders headers) {
+        try {
+            return headers.getMediaType();
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(415, "Content-Type is not a media type: "
+                    + headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
+        }
+    }
+
     private static void failIfRefused(Exchange exchange, String destination) {
         Exception failure = exchange.getException();
+        if (failure != null && wrongKind(failure)) {
+            // Not a broker outage: the address exists as the other kind (a topic posted to as a queue, or the reverse),
+            // and a retry can never succeed. The fuzz found this answered 503 "retry later".
+            throw new GatewayException(409, destination + " exists as the other kind of address (topic vs queue)");
+        }
         if (failure != null) {
             // Nothing was accepted: the caller may retry. The cause goes to the log, not to the caller.
             LOG.errorf(failure, "Could not hand a message for %s to the broker", destination);
             throw new GatewayException(503, "the broker did not accept the message for " + destination
                     + "; nothing was enqueued, retry later");
         }
+    }
+
+    /** Artemis refuses a send to an address that does not support the routing type (ANYCAST queue, MULTICAST topic). */
+    private static boolean wrongKind(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("InvalidDestinationException") && t.getMessage() != null
+                    && t.getMessage().contains("does not support")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Artemis refuses a message whose duplicate id it has already routed to the address. */

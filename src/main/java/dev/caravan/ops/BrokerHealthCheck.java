@@ -1,15 +1,13 @@
 package dev.caravan.ops;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.caravan.broker.BrokerAvailability;
 import dev.caravan.broker.BrokerConfig;
 import dev.caravan.broker.EmbeddedBroker;
 
@@ -24,8 +22,10 @@ public class BrokerHealthCheck implements HealthCheck {
     EmbeddedBroker embedded;
 
     @Inject
-    @Named("caravanConnectionFactory")
-    ConnectionFactory connections;
+    BrokerAvailability broker;
+
+    @Inject
+    HealthConfig health;
 
     @Override
     public HealthCheckResponse call() {
@@ -36,11 +36,9 @@ public class BrokerHealthCheck implements HealthCheck {
             return response.status(active).build();
         }
         response.withData("mode", "external").withData("url", config.url().orElse("?"));
-        try (Connection connection = connections.createConnection()) {
-            connection.getMetaData();
+        if (broker.check(health.timeout())) {
             return response.up().build();
-        } catch (Exception e) {
-            return response.down().withData("error", String.valueOf(e.getMessage())).build();
         }
+        return response.down().withData("error", String.valueOf(broker.lastError())).build();
     }
 }

@@ -22,21 +22,31 @@ public class BrokerSecurityManager implements ActiveMQSecurityManager5 {
     private static final Logger LOG = Logger.getLogger(BrokerSecurityManager.class);
 
     private final UserRegistry users;
+    private final LoginThrottle throttle;
 
-    public BrokerSecurityManager(UserRegistry users) {
+    public BrokerSecurityManager(UserRegistry users, LoginThrottle throttle) {
         this.users = users;
+        this.throttle = throttle;
     }
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
+        String source = connection == null ? "in-vm" : LoginThrottle.host(connection.getRemoteAddress());
+        if (throttle.refusedFor(user, source).isPresent()) {
+            // Too many failures: refused without looking at the password, so guessing on gains nothing.
+            LOG.debugf("Broker login for user '%s' from %s refused unchecked (too many failures)",
+                    LoginThrottle.printable(user), source);
+            return null;
+        }
         return users.authenticate(user, password).map(u -> {
+            throttle.succeeded(user, source);
             Subject subject = new Subject();
             subject.getPrincipals().add(new UserPrincipal(u.name()));
             u.roles().forEach(role -> subject.getPrincipals().add(new RolePrincipal(role)));
             return subject;
         }).orElseGet(() -> {
-            LOG.warnf("Broker login refused for user '%s' from %s", user,
-                    connection == null ? "in-vm" : connection.getRemoteAddress());
+            // Who tried and from where; never the password.
+            throttle.failed("Broker", user, source);
             return null;
         });
     }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import javax.xml.stream.XMLInputFactory;
+
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -48,6 +50,13 @@ final class Transformers {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final XmlMapper XML = new XmlMapper();
+    static {
+        // Hostile XML: no DTDs, so no entity can be declared, fetched (XXE) or expanded (billion laughs); a reference
+        // to one fails as an undeclared entity. Jackson's defaults are the same today; set here so that an upgrade
+        // cannot quietly change them (XmlSafetyTest).
+        XML.getFactory().getXMLInputFactory().setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        XML.getFactory().getXMLInputFactory().setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    }
     static final CsvMapper CSV = new CsvMapper();
 
     private Transformers() {

@@ -22,7 +22,7 @@ class BatchCommitCrashIT {
 
     @Test
     void aCrashRedeliversTheOpenBatchAndItsOutputNeverAppears() throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "batch-");
+        Path run = CaravanProcess.runDir("batch-");
         Path routes = Files.createDirectories(run.resolve("routes"));
         Path noRoutes = Files.createDirectories(run.resolve("no-routes"));
         Path data = run.resolve("data");

@@ -26,7 +26,7 @@ class ExternalBrokerIT {
 
     @Test
     void prodProfileUsesTheExternalBrokerAndStartsNone() throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "external-");
+        Path run = CaravanProcess.runDir("external-");
         int externalBrokerPort = Ports.free();
         int ownBrokerPort = Ports.free();
         int prodHttpPort = Ports.free();

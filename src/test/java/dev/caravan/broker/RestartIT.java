@@ -25,7 +25,7 @@ class RestartIT {
 
     @Test
     void messagesSurviveARestartOnTheSameDataDirectory() throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "restart-");
+        Path run = CaravanProcess.runDir("restart-");
         Path routes = Files.createDirectories(run.resolve("routes"));
         Path data = run.resolve("data");
         int brokerPort = Ports.free();
@@ -54,7 +54,7 @@ class RestartIT {
 
     @Test
     void gracefulStopFinishesTheExchangeInFlightBeforeTheBrokerStops() throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "graceful-");
+        Path run = CaravanProcess.runDir("graceful-");
         Path routes = Files.createDirectories(run.resolve("routes"));
         Path emptyRoutes = Files.createDirectories(run.resolve("no-routes"));
         Path data = run.resolve("data");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -262,7 +263,12 @@ class DeadLetterPageTest extends CaravanTestSupport {
     }
 
     /** Clicks, for use in {@link #until} where a refresh may replace the element between finding and clicking. */
-    private static boolean click(WebElement element) {
+    /**
+     * Clicks after scrolling the element to the middle of the window: with many DLQs (the shared boot's other tests
+     * leave theirs) a row can sit under the page's sticky status line, which would take the click.
+     */
+    private boolean click(WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
         element.click();
         return true;
     }

@@ -52,7 +52,7 @@ class DeadLetterReplayCrashIT {
 
     @Test
     void killDuringReplayLosesNoneAndDuplicatesNone() throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "replay-");
+        Path run = CaravanProcess.runDir("replay-");
         Path routes = Files.createDirectories(run.resolve("routes"));
         Path data = run.resolve("data");
         int brokerPort = Ports.free();

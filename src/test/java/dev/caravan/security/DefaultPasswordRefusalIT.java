@@ -40,7 +40,7 @@ class DefaultPasswordRefusalIT {
 
     /** Starts Caravan with the given properties, expects it to exit non-zero with the refusal, returns its output. */
     private static String refusedStart(int brokerPort, Map<String, String> properties) throws Exception {
-        Path run = Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), "refusal-");
+        Path run = CaravanProcess.runDir("refusal-");
         try (CaravanProcess caravan = CaravanProcess.start(run, Files.createDirectories(run.resolve("routes")),
                 run.resolve("data"), Ports.free(), brokerPort, properties)) {
             assertThat(caravan.awaitExit(Duration.ofSeconds(60))).isNotZero();

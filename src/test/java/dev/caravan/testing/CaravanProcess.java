@@ -34,6 +34,15 @@ public final class CaravanProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** A new directory for one test's process (routes, data, log) under target/caravan-it/. */
+    public static Path runDir(String prefix) {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(Path.of("target", "caravan-it")), prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Path jar() {
         String jar = System.getProperty("caravan.app.jar", "target/quarkus-app/quarkus-run.jar");
         Path path = Path.of(jar);
@@ -46,6 +55,12 @@ public final class CaravanProcess implements AutoCloseable {
     /** Starts Caravan (profile dev: embedded broker) with the given directories, ports and extra properties. */
     public static CaravanProcess start(Path runDir, Path routesDir, Path dataDir, int httpPort, int brokerPort,
             Map<String, String> properties) {
+        return start(runDir, routesDir, dataDir, httpPort, brokerPort, properties, Map.of());
+    }
+
+    /** As above, with extra environment variables (passwords, the way a Kubernetes Secret hands them over). */
+    public static CaravanProcess start(Path runDir, Path routesDir, Path dataDir, int httpPort, int brokerPort,
+            Map<String, String> properties, Map<String, String> environment) {
         try {
             Files.createDirectories(runDir);
             Path log = Files.createTempFile(runDir, "caravan-", ".log");
@@ -61,8 +76,10 @@ public final class CaravanProcess implements AutoCloseable {
             properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add("-jar");
             command.add(jar().toAbsolutePath().toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new CaravanProcess(process, httpPort, brokerPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,14 +100,18 @@ public final class CaravanProcess implements AutoCloseable {
 
     /** Waits until readiness is UP; fails with the process output if it exits or takes too long. */
     public CaravanProcess awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        return awaitReady(timeout, URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build());
+    }
+
+    /** Waits until {@code readiness} answers 200 to {@code http} (e.g. over HTTPS with a test CA). */
+    public CaravanProcess awaitReady(Duration timeout, URI readiness, HttpClient http) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("Caravan exited with " + process.exitValue() + ":\n" + output());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness).build(),
                         HttpResponse.BodyHandlers.ofString());
                 return response.statusCode() == 200;
             } catch (IOException e) {

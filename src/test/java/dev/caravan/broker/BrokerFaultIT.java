@@ -1,0 +1,159 @@
+package dev.caravan.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+
+import org.junit.jupiter.api.Test;
+
+import dev.caravan.testing.CaravanProcess;
+import dev.caravan.testing.Jms;
+import dev.caravan.testing.Ports;
+
+/**
+ * Issue 7, broker faults: Caravan in the prod profile against an external broker (a second Caravan's embedded Artemis
+ * from the same broker-config/) that is stopped, and then killed, while messages flow through a route. Each time:
+ * readiness goes DOWN naming the broker, the gateway refuses with 503 (nothing is accepted that could be lost), the
+ * broker comes back on the same journal, Caravan reconnects by itself, readiness is UP again, the route resumes, and
+ * every message the broker had accepted arrives — lost 0; duplicates counted.
+ */
+class BrokerFaultIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final int PER_PHASE = 300;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void caravanRidesOutABrokerStopAndABrokerCrash() throws Exception {
+        Path run = CaravanProcess.runDir("broker-fault-");
+        Path brokerRoutes = Files.createDirectories(run.resolve("broker/routes"));
+        Path brokerData = run.resolve("broker/data");
+        int brokerPort = Ports.free();
+        int brokerHttp = Ports.free();
+        Path routes = Files.createDirectories(run.resolve("prod/routes"));
+        Files.writeString(routes.resolve("fault-relay.camel.yaml"), """
+                - route:
+                    id: fault-relay
+                    from:
+                      uri: "jms:queue:fault.in"
+                      steps:
+                        - setBody:
+                            simple: "relayed:${body}"
+                        - to: "jms:queue:fault.out"
+                """);
+        int prodHttp = Ports.free();
+        Map<String, Integer> received = new HashMap<>(); // every accepted message -> times it arrived
+        int sent = 0;
+        CaravanProcess broker = CaravanProcess.start(run.resolve("broker"), brokerRoutes, brokerData, brokerHttp,
+                brokerPort, Map.of()).awaitReady(START);
+        try (CaravanProcess prod = CaravanProcess.start(run.resolve("prod"), routes, run.resolve("prod/data"),
+                prodHttp, Ports.free(), Map.of("quarkus.profile", "prod",
+                        "caravan.broker.url", "tcp://127.0.0.1:" + brokerPort,
+                        "quarkus.log.console.json.enabled", "false"))) {
+            prod.awaitReady(START);
+            for (String fault : new String[]{"stop", "crash"}) {
+                sent = send(brokerPort, sent, PER_PHASE, received);
+                if (fault.equals("stop")) {
+                    broker.stop(Duration.ofSeconds(60));
+                } else {
+                    broker.kill();
+                }
+                // Down: readiness says which check failed, and the gateway accepts nothing it could lose.
+                await().atMost(Duration.ofSeconds(30)).until(() -> status(prodHttp, "/q/health/ready") == 503);
+                assertThat(body(prodHttp, "/q/health/ready")).contains("\"broker\"").contains("DOWN");
+                HttpResponse<String> refused = post(prodHttp, "/api/queues/fault.in", "during-" + fault);
+                assertThat(refused.statusCode()).as("gateway while the broker is %s: %s", fault, refused.body())
+                        .isEqualTo(503);
+                assertThat(refused.body()).contains("\"error\"");
+                assertThat(refused.headers().firstValue("Retry-After")).as("503 says when to retry").isPresent();
+                assertThat(status(prodHttp, "/q/health/live")).as("alive while the broker is away").isEqualTo(200);
+
+                broker.close();
+                broker = CaravanProcess.start(run.resolve("broker"), brokerRoutes, brokerData, brokerHttp, brokerPort,
+                        Map.of()).awaitReady(START);
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(prodHttp, "/q/health/ready") == 200);
+                assertThat(post(prodHttp, "/api/queues/fault.in", "after-" + fault).statusCode()).isEqualTo(202);
+                sent++;
+                received.put("after-" + fault, 0);
+            }
+            sent = send(brokerPort, sent, PER_PHASE, received);
+
+            // Everything the broker accepted arrives: drain fault.out until nothing more comes.
+            try (Jms client = Jms.connect(brokerPort, "app", "app");
+                    MessageConsumer consumer = client.session().createConsumer(client.session().createQueue(
+                            "fault.out"))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                long distinct = 0;
+                while (System.nanoTime() < deadline && distinct < received.size()) {
+                    Message message = consumer.receive(2_000);
+                    if (message == null) {
+                        continue;
+                    }
+                    String body = Jms.text(message).substring("relayed:".length());
+                    assertThat(received).as("only accepted messages arrive").containsKey(body);
+                    if (received.merge(body, 1, Integer::sum) == 1) {
+                        distinct++;
+                    }
+                }
+            }
+            assertThat(received).hasSize(sent);
+            long lost = received.values().stream().filter(n -> n == 0).count();
+            long duplicates = received.values().stream().mapToLong(n -> Math.max(0, n - 1)).sum();
+            System.out.printf("broker faults: sent %d (gateway and JMS), lost %d, duplicates %d%n", sent, lost,
+                    duplicates);
+            assertThat(lost).as("messages the broker accepted but that never arrived").isZero();
+            prod.stop(Duration.ofSeconds(60));
+        } finally {
+            broker.close();
+        }
+    }
+
+    /** Sends {@code count} messages numbered from {@code from}, each expected once; returns the new total. */
+    private int send(int brokerPort, int from, int count, Map<String, Integer> expected) throws Exception {
+        try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            for (int i = from; i < from + count; i++) {
+                client.sendText("fault.in", "m-" + i);
+                expected.put("m-" + i, 0);
+            }
+        }
+        return from + count;
+    }
+
+    private int status(int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private String body(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpResponse<String> post(int port, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "app:app".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
