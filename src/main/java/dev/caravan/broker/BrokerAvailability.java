@@ -16,7 +16,9 @@ import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 
 /**
  * Whether the broker is there now. Embedded: whether it is active. External: one fresh login (no reconnecting), because
- * the routes' pooled connection keeps reconnecting forever and, meanwhile, a send on it blocks until the broker is back.
+ * the routes' pooled connection keeps reconnecting forever and, meanwhile, a send on it blocks until the broker is back;
+ * and none of Caravan's own connections still reconnecting ({@link ReconnectTracker}), because until they are back a
+ * send on them waits and fails even though the broker answers.
  * <p>
  * Readiness asks for a fresh answer each time. The HTTP gateway asks before every send and gets an answer at most a
  * second old — one request at a time refreshes it, the others use the last one — so while the broker is away callers
@@ -64,8 +66,11 @@ public class BrokerAvailability {
         boolean answer;
         try (Connection connection = jms.probeConnection(timeout)) {
             connection.getMetaData();
-            answer = true;
-            lastError = null;
+            int reconnecting = jms.reconnecting();
+            answer = reconnecting == 0;
+            lastError = answer
+                    ? null
+                    : "the broker answers; " + reconnecting + " of Caravan's connections to it are still reconnecting";
         } catch (Exception e) {
             answer = false;
             lastError = String.valueOf(e.getMessage());

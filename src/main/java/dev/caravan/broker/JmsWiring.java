@@ -42,6 +42,13 @@ public class JmsWiring {
     @Inject
     RouteFailures failures;
 
+    private final ReconnectTracker reconnects = new ReconnectTracker();
+
+    /** How many of Caravan's own broker connections are still reconnecting after a failure. */
+    public int reconnecting() {
+        return reconnects.reconnecting();
+    }
+
     /** The broker URL Caravan's routes use: in-VM for the embedded broker, {@code caravan.broker.url} otherwise. */
     public String brokerUrl() {
         if (config.embedded()) {
@@ -77,13 +84,15 @@ public class JmsWiring {
         }
         UserRegistry.User service = users.find(SERVICE_USER).orElseThrow(() -> new IllegalStateException(
                 "caravan.security.users." + SERVICE_USER + " is required: Caravan connects to the broker as it"));
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl(), service.name(),
-                service.password());
-        // Reconnect forever to an external broker instead of failing routes on a blip.
+        ActiveMQConnectionFactory factory = new ReconnectTracker.TrackingConnectionFactory(brokerUrl(),
+                service.name(), service.password(), reconnects);
+        // Reconnect forever to an external broker instead of failing routes on a blip. The back-off stops at 2 s:
+        // every second of it is a second the broker is back and Caravan's routes are not (it was 10 s, which kept
+        // the routes away for up to 10 s after a broker restart).
         factory.setReconnectAttempts(-1);
         factory.setRetryInterval(500);
         factory.setRetryIntervalMultiplier(2.0);
-        factory.setMaxRetryInterval(10_000);
+        factory.setMaxRetryInterval(2_000);
         factory.setCallFailoverTimeout(config.failoverTimeout().toMillis());
         // Camel resolves the destination name on every send (session.createQueue), which in the Artemis client is
         // a blocking round trip to the broker unless destinations are cached: measured as the largest single cost of

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -86,8 +87,20 @@ class BrokerFaultIT {
                 broker.close();
                 broker = CaravanProcess.start(run.resolve("broker"), brokerRoutes, brokerData, brokerHttp, brokerPort,
                         Map.of()).awaitReady(START);
-                await().atMost(Duration.ofSeconds(60)).until(() -> status(prodHttp, "/q/health/ready") == 200);
-                assertThat(post(prodHttp, "/api/queues/fault.in", "after-" + fault).statusCode()).isEqualTo(202);
+                // Ready means a send goes through now: the broker answers a login AND Caravan's own connections have
+                // finished reconnecting (before that, readiness says how many are still at it).
+                AtomicInteger stillReconnecting = new AtomicInteger();
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                    HttpResponse<String> ready = get(prodHttp, "/q/health/ready");
+                    if (ready.body().contains("still reconnecting")) {
+                        stillReconnecting.incrementAndGet();
+                    }
+                    return ready.statusCode() == 200;
+                });
+                System.out.printf("after the broker %s: readiness said 'still reconnecting' %d times%n", fault,
+                        stillReconnecting.get());
+                HttpResponse<String> accepted = post(prodHttp, "/api/queues/fault.in", "after-" + fault);
+                assertThat(accepted.statusCode()).as("gateway once ready again: %s", accepted.body()).isEqualTo(202);
                 sent++;
                 received.put("after-" + fault, 0);
             }
@@ -144,8 +157,12 @@ class BrokerFaultIT {
     }
 
     private String body(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return get(port, path).body();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(int port, String path, String body) throws Exception {
