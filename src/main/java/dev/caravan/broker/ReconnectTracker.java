@@ -16,7 +16,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * connections so that "ready" means "a send goes through now", not only "the broker answers a login" (found by
  * {@code BrokerFaultIT}: ready, then a 503 from a send on a connection still in its back-off).
  * <p>
- * Artemis tells each connection's failover listener when a failure is detected and when the reconnect completed; that
+ * Artemis tells each connection's session factory's failover listeners when a failure is detected and when the reconnect completed; that
  * is all this uses.
  */
 public final class ReconnectTracker {
@@ -30,8 +30,10 @@ public final class ReconnectTracker {
         return reconnecting.size();
     }
 
-    void watch(ActiveMQConnection connection) throws JMSException {
-        connection.setFailoverListener(event -> {
+    void watch(ActiveMQConnection connection) {
+        // On the session factory, not ActiveMQConnection.setFailoverListener: that counts as a use of the connection,
+        // after which setClientID (durable subscribers) is refused.
+        connection.getSessionFactory().addFailoverListener(event -> {
             if (event == FailoverEventType.FAILURE_DETECTED) {
                 reconnecting.add(connection);
             } else {
