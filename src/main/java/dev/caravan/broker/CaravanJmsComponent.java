@@ -26,13 +26,15 @@ import dev.caravan.deadletter.RouteFailures;
  * <p>
  * Queue and topic endpoints are Camel's, except that their consumers let an unchanged message be forwarded as received
  * instead of copied into a new JMS message ({@link ForwardingJmsMessage}), and an Artemis message's bytes body is read
- * without a detour ({@link CaravanJmsBinding}). The two endpoint classes repeat the same two overrides because Camel's
+ * without a detour ({@link CaravanJmsBinding}), and replies skip re-checking a known reply destination
+ * ({@link ReplyDestinations}). The two endpoint classes repeat the same two overrides because Camel's
  * queue endpoint (browsable) and topic endpoint have different base classes.
  */
 public class CaravanJmsComponent extends JmsComponent {
 
     private final ConnectionFactory dedicatedConnections;
     private final RouteFailures failures;
+    private final ReplyDestinations replyDestinations = new ReplyDestinations();
 
     public CaravanJmsComponent(ConnectionFactory pooled, ConnectionFactory dedicatedConnections,
             RouteFailures failures) {
@@ -44,6 +46,15 @@ public class CaravanJmsComponent extends JmsComponent {
     /** The route behind a consumer, with its failures recorded for the dead letters ({@link RouteFailureRecorder}). */
     Processor recorded(Processor route) {
         return new RouteFailureRecorder(route, failures);
+    }
+
+    /**
+     * A route's consumer, with its listener sending replies (request-reply) through {@link ReplyDestinations}. Camel's
+     * listener would create the same template on its first reply; here it is created up front, wrapped.
+     */
+    JmsConsumer withReplies(JmsConsumer consumer, JmsEndpoint endpoint) {
+        consumer.getEndpointMessageListener().setTemplate(replyDestinations.replies(endpoint.createInOnlyTemplate()));
+        return consumer;
     }
 
     /** Endpoint options Caravan adds to Camel's: batched commits ({@link BatchCommitListenerContainer}). */
@@ -121,11 +132,13 @@ public class CaravanJmsComponent extends JmsComponent {
         @Override
         public JmsConsumer createConsumer(Processor route, AbstractMessageListenerContainer container)
                 throws Exception {
-            Processor processor = ((CaravanJmsComponent) getComponent()).recorded(route);
+            CaravanJmsComponent component = (CaravanJmsComponent) getComponent();
+            Processor processor = component.recorded(route);
             if (!ForwardingJmsConsumer.appliesTo(this)) {
-                return super.createConsumer(processor, container);
+                return component.withReplies(super.createConsumer(processor, container), this);
             }
-            return ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer);
+            return component.withReplies(
+                    ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer), this);
         }
 
         @Override
@@ -147,11 +160,13 @@ public class CaravanJmsComponent extends JmsComponent {
         @Override
         public JmsConsumer createConsumer(Processor route, AbstractMessageListenerContainer container)
                 throws Exception {
-            Processor processor = ((CaravanJmsComponent) getComponent()).recorded(route);
+            CaravanJmsComponent component = (CaravanJmsComponent) getComponent();
+            Processor processor = component.recorded(route);
             if (!ForwardingJmsConsumer.appliesTo(this)) {
-                return super.createConsumer(processor, container);
+                return component.withReplies(super.createConsumer(processor, container), this);
             }
-            return ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer);
+            return component.withReplies(
+                    ForwardingJmsConsumer.create(this, processor, container, this::configureConsumer), this);
         }
 
         @Override

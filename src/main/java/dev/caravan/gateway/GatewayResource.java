@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.Message;
@@ -81,13 +83,22 @@ public class GatewayResource {
     @Inject
     BrokerAvailability broker;
 
-    private String requestEndpoint;
+    /*
+     * The gateway's three endpoints, resolved once: a send by URI normalises the URI on every call (≈ 10 % of a
+     * gateway worker's CPU in the request-reply profile, benchmark (g)).
+     */
+    private Endpoint queueEndpoint;
+    private Endpoint topicEndpoint;
+    private Endpoint requestEndpoint;
 
     @PostConstruct
     void init() {
         String replyQueue = config.replyQueue().orElse("caravan.replies." + UUID.randomUUID());
-        requestEndpoint = "jms:queue:caravan.gateway?exchangePattern=InOut&replyToType=Exclusive&replyTo=" + replyQueue
-                + "&requestTimeout=" + config.maxTimeout().toMillis();
+        CamelContext camel = producer.getCamelContext();
+        queueEndpoint = camel.getEndpoint(QUEUE_ENDPOINT);
+        topicEndpoint = camel.getEndpoint(TOPIC_ENDPOINT);
+        requestEndpoint = camel.getEndpoint("jms:queue:caravan.gateway?exchangePattern=InOut&replyToType=Exclusive"
+                + "&replyTo=" + replyQueue + "&requestTimeout=" + config.maxTimeout().toMillis());
         LOG.infof("HTTP request-reply receives replies on queue %s", replyQueue);
     }
 
@@ -102,7 +113,7 @@ public class GatewayResource {
             @Context HttpHeaders headers,
             byte[] body) {
         Outgoing out = outgoing(GatewayRequests.destination("queue", name, http.path()), headers, body);
-        return offload(out, () -> send(QUEUE_ENDPOINT, "jms://queue:", out));
+        return offload(out, () -> send(queueEndpoint, "jms://queue:", out));
     }
 
     @POST
@@ -115,7 +126,7 @@ public class GatewayResource {
             @Context HttpHeaders headers,
             byte[] body) {
         Outgoing out = outgoing(GatewayRequests.destination("topic", name, http.path()), headers, body);
-        return offload(out, () -> send(TOPIC_ENDPOINT, "jms://topic:", out));
+        return offload(out, () -> send(topicEndpoint, "jms://topic:", out));
     }
 
     /**
@@ -199,7 +210,7 @@ public class GatewayResource {
         return response.build();
     }
 
-    private Response send(String endpoint, String kind, Outgoing out) {
+    private Response send(Endpoint endpoint, String kind, Outgoing out) {
         String destination = out.destination();
         Exchange exchange = sendOnce(endpoint, e -> {
             out.applyTo(e.getIn());
@@ -238,7 +249,7 @@ public class GatewayResource {
      * the pool still holds sessions of the old connection, and the first use of each fails before anything is sent
      * (JMS IllegalStateException: session or producer closed), so a second try cannot duplicate the message.
      */
-    private Exchange sendOnce(String endpoint, org.apache.camel.Processor message) {
+    private Exchange sendOnce(Endpoint endpoint, org.apache.camel.Processor message) {
         Exchange exchange = producer.send(endpoint, message);
         if (closedBeforeSending(exchange.getException())) {
             LOG.debugf("Stale broker session, sending again: %s", exchange.getException().getMessage());

@@ -145,7 +145,9 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             http.passThroughNginx();
             for (int round = 0; round < rounds; round++) {
                 gateway.add(http.gateway());
-                requestReply.add(http.requestReply(requestRate));
+                OpenLoopLoad.Result result = http.requestReply(requestRate);
+                LOG.infof("(g) round %d: %s", round, result);
+                requestReply.add(result);
                 if (round % 2 == 0) {
                     caravanProxy.add(http.passThroughCaravan());
                     nginxProxy.add(http.passThroughNginx());
@@ -207,9 +209,21 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         List<Double> p99 = new ArrayList<>();
         try (HttpScenarios http = new HttpScenarios(base.toString(), new RouteFiles(loader), embeddedBroker.server(),
                 httpDuration)) {
+            // -Dcaravan.bench.request-reply-connections=N: closed loop (wrk, N connections) instead of the fixed rate,
+            // for the path's latency alone (N=1) and its capacity (N=64); logged per round, not in the report.
+            Integer connections = Integer.getInteger("caravan.bench.request-reply-connections");
+            if (connections != null) {
+                for (int round = 0; round <= rounds; round++) {
+                    LOG.infof("(g) closed loop, %d connections, round %d: %s", connections, round,
+                            http.requestReplyClosedLoop(connections));
+                }
+                return;
+            }
             http.requestReply(requestRate);
             for (int round = 0; round < rounds; round++) {
-                p99.add(http.requestReply(requestRate).latencies().percentileMillis(99));
+                OpenLoopLoad.Result result = http.requestReply(requestRate);
+                LOG.infof("(g) round %d: %s", round, result);
+                p99.add(result.latencies().percentileMillis(99));
             }
         }
         report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, Map.of());

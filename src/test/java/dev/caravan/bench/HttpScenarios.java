@@ -24,6 +24,8 @@ final class HttpScenarios implements AutoCloseable {
 
     static final String ROUTE_FILE = "bench-http.camel.yaml";
     static final int CONNECTIONS = 64;
+    /** (g)'s bound on requests out at once: the HTTP client's connection pool (jdk.httpclient.connectionPoolSize). */
+    static final int MAX_IN_FLIGHT = 256;
 
     private final String base;
     private final RouteFiles routes;
@@ -83,13 +85,21 @@ final class HttpScenarios implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/requests/bench.reply?timeout=5s"))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")).build();
-        OpenLoopLoad.Result result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10))
+        OpenLoopLoad.Result result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10), MAX_IN_FLIGHT)
                 .run(OpenLoopLoad.http(client, request, 200));
         // Requests that time out or fail are reported with the round (a saturated system), not thrown: the run goes on.
         if (result.completed() == 0) {
             throw new IllegalStateException("request-reply: nothing completed: " + result, result.firstFailure());
         }
         return result;
+    }
+
+    /** (g)'s path under a closed-loop load (wrk): its latency with one connection, its capacity with many. */
+    Wrk.Result requestReplyClosedLoop(int connections) throws Exception {
+        Path script = Wrk.luaScript("POST", Map.of("Authorization", authorization, "Content-Type", "application/json"),
+                "{\"n\": 1}");
+        return new Wrk(base + "/api/requests/bench.reply?timeout=5s", connections, 1, duration, Duration.ofSeconds(10),
+                script).run();
     }
 
     /** (h) The same wrk load through Caravan's pass-through route and through nginx, to the same backend. */

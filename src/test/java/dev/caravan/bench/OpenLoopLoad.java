@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code send()} that throws) is a failure and is not recorded as a latency. After the last intended time, the run
  * waits up to {@code drainTimeout} for outstanding requests; any still outstanding then are reported as such and
  * ignored afterwards.
+ * <p>
+ * At most {@code maxInFlight} requests are outstanding at once, like wrk2's fixed number of connections: when a stall
+ * reaches that bound the scheduler waits for a slot, and the wait is in the latencies (measured from the intended
+ * start). Without a bound, a stalled server made the HTTP client open a connection per overdue request until the
+ * process ran out of file descriptors (20,000, at 1,000 requests per second).
  */
 public final class OpenLoopLoad {
 
@@ -75,20 +81,28 @@ public final class OpenLoopLoad {
     private final double ratePerSecond;
     private final Duration duration;
     private final Duration drainTimeout;
+    private final int maxInFlight;
+
+    /** A load without a bound on requests in flight (for requests that cannot pile up, such as in-process ones). */
+    public OpenLoopLoad(double ratePerSecond, Duration duration, Duration drainTimeout) {
+        this(ratePerSecond, duration, drainTimeout, Integer.MAX_VALUE);
+    }
 
     /**
      * @param ratePerSecond requests per second, more than 0
      * @param duration how long requests are started for
      * @param drainTimeout how long to wait after the last intended start for requests still outstanding
+     * @param maxInFlight most requests outstanding at once, more than 0
      */
-    public OpenLoopLoad(double ratePerSecond, Duration duration, Duration drainTimeout) {
-        if (!(ratePerSecond > 0) || duration.isNegative() || drainTimeout.isNegative()) {
-            throw new IllegalArgumentException(
-                    "rate must be > 0, durations >= 0: " + ratePerSecond + ", " + duration + ", " + drainTimeout);
+    public OpenLoopLoad(double ratePerSecond, Duration duration, Duration drainTimeout, int maxInFlight) {
+        if (!(ratePerSecond > 0) || duration.isNegative() || drainTimeout.isNegative() || maxInFlight < 1) {
+            throw new IllegalArgumentException("rate must be > 0, durations >= 0, in flight >= 1: " + ratePerSecond
+                    + ", " + duration + ", " + drainTimeout + ", " + maxInFlight);
         }
         this.ratePerSecond = ratePerSecond;
         this.duration = duration;
         this.drainTimeout = drainTimeout;
+        this.maxInFlight = maxInFlight;
     }
 
     /**
@@ -107,13 +121,14 @@ public final class OpenLoopLoad {
 
     /** Runs the load on the calling thread; returns when every request finished or the drain timeout ran out. */
     public Result run(Request request) throws InterruptedException {
-        Run run = new Run();
+        Run run = new Run(new Semaphore(maxInFlight));
         long intended = (long) Math.floor(duration.toNanos() / 1e9 * ratePerSecond);
         long start = System.nanoTime();
         long maxLag = 0;
         for (long i = 0; i < intended; i++) {
             long due = start + (long) (i * 1e9 / ratePerSecond);
             waitUntil(due);
+            run.slots.acquire();
             maxLag = Math.max(maxLag, System.nanoTime() - due);
             run.pending.incrementAndGet();
             CompletableFuture<?> future;
@@ -163,6 +178,8 @@ public final class OpenLoopLoad {
     /** Counters of one run, updated by completion callbacks on any thread; frozen once {@code closed}. */
     private static final class Run {
         final Latencies latencies = new Latencies();
+        /** Permits for requests in flight; a finished request gives its permit back. */
+        final Semaphore slots;
         /** Requests not yet finished, plus 1 for the scheduler until it has sent the last one. */
         final AtomicLong pending = new AtomicLong(1);
         final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -171,6 +188,10 @@ public final class OpenLoopLoad {
         long lastCompletion = Long.MIN_VALUE;
         Throwable firstFailure;
         boolean closed;
+
+        Run(Semaphore slots) {
+            this.slots = slots;
+        }
 
         void finish(long due, Throwable error) {
             long now = System.nanoTime();
@@ -190,6 +211,7 @@ public final class OpenLoopLoad {
                     lastCompletion = Math.max(lastCompletion, now);
                 }
             }
+            slots.release();
             release();
         }
 

@@ -1,6 +1,7 @@
 package dev.caravan.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
@@ -88,6 +89,31 @@ class OpenLoopLoadTest {
         assertThat(result.maxSendLagMillis()).isGreaterThanOrEqualTo(150);
         assertThat(result.latencies().percentileMillis(99)).isGreaterThanOrEqualTo(150);
         assertThat(result.latencies().percentileMillis(90)).isGreaterThanOrEqualTo(50);
+    }
+
+    @Test
+    void aStallFillsTheInFlightBoundAndTheSchedulerWaitsForSlotsCountingTheWait() throws Exception {
+        // Answers wait for a gate that opens 200 ms in; at most 5 requests may be out meanwhile.
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        timer.schedule(() -> gate.complete(null), 200, TimeUnit.MILLISECONDS);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        OpenLoopLoad load = new OpenLoopLoad(1000, Duration.ofMillis(300), Duration.ofSeconds(2), 5);
+
+        OpenLoopLoad.Result result = load.run(() -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return gate.thenApply(v -> v).whenComplete((v, e) -> inFlight.decrementAndGet());
+        });
+
+        assertThat(mostInFlight.get()).isEqualTo(5);
+        assertThat(result.completed()).isEqualTo(300);
+        assertThat(result.outstanding()).isZero();
+        // the scheduler waited for the stall to pass: that wait is in the latencies and in the send lag
+        assertThat(result.maxSendLagMillis()).isGreaterThanOrEqualTo(150);
+        // requests due in the first 200 ms waited for it (up to 200 ms), those after it did not: a quarter waited >= 100
+        assertThat(result.latencies().percentileMillis(75)).isGreaterThanOrEqualTo(100);
+        assertThatThrownBy(() -> new OpenLoopLoad(1, Duration.ZERO, Duration.ZERO, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -206,15 +206,47 @@ class GatewayTest extends CaravanTestSupport {
         try (Connection connection = factory.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replyTo = session.createTemporaryQueue();
-            TextMessage request = session.createTextMessage("tea");
-            request.setJMSReplyTo(replyTo);
-            request.setJMSCorrelationID("amqp-7");
-            session.createProducer(session.createQueue("gw.pricing")).send(request);
-            Message reply = session.createConsumer(replyTo).receive(5_000);
-            assertThat(reply).isNotNull();
-            assertThat(reply.getBody(String.class)).isEqualTo("price of tea: 42");
-            assertThat(reply.getJMSCorrelationID()).isEqualTo("amqp-7");
+            assertThat(ask(session, session.createTemporaryQueue(), "tea", "amqp-7")).isEqualTo("price of tea: 42");
+        }
+    }
+
+    /**
+     * A route remembers reply destinations it has sent to (ReplyDestinations): requesters that come and go, each with its
+     * own temporary queue, still each get their own replies, and a requester asking again after others gets its reply.
+     */
+    @Test
+    void requestersComingAndGoingEachGetTheirOwnReplies() throws Exception {
+        JmsConnectionFactory factory = new JmsConnectionFactory("app", "app", "amqp://127.0.0.1:" + port);
+        try (Connection first = factory.createConnection()) {
+            first.start();
+            Session firstSession = first.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue firstReplies = firstSession.createTemporaryQueue();
+            assertThat(ask(firstSession, firstReplies, "tea", "first-1")).isEqualTo("price of tea: 42");
+            for (int i = 0; i < 3; i++) {
+                try (Connection other = factory.createConnection()) {
+                    other.start();
+                    Session session = other.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    assertThat(ask(session, session.createTemporaryQueue(), "rice " + i, "other-" + i))
+                            .isEqualTo("price of rice " + i + ": 42");
+                }
+            }
+            assertThat(ask(firstSession, firstReplies, "coffee", "first-2")).isEqualTo("price of coffee: 42");
+        }
+    }
+
+    /** Sends {@code body} to gw.pricing with {@code replyTo} and returns the reply's text, checking its correlation. */
+    private static String ask(Session session, TemporaryQueue replyTo, String body, String correlationId)
+            throws Exception {
+        TextMessage request = session.createTextMessage(body);
+        request.setJMSReplyTo(replyTo);
+        request.setJMSCorrelationID(correlationId);
+        try (MessageProducer producer = session.createProducer(session.createQueue("gw.pricing"));
+                MessageConsumer consumer = session.createConsumer(replyTo)) {
+            producer.send(request);
+            Message reply = consumer.receive(5_000);
+            assertThat(reply).as("reply to " + correlationId).isNotNull();
+            assertThat(reply.getJMSCorrelationID()).isEqualTo(correlationId);
+            return reply.getBody(String.class);
         }
     }
 
