@@ -43,6 +43,12 @@ public class CaravanJmsComponent extends JmsComponent {
         setConnectionFactory(pooled);
     }
 
+    /** Camel's configuration with Caravan's default listener container ({@link CaravanJmsConfiguration}). */
+    @Override
+    protected JmsConfiguration createConfiguration() {
+        return new CaravanJmsConfiguration();
+    }
+
     /** The route behind a consumer, with its failures recorded for the dead letters ({@link RouteFailureRecorder}). */
     Processor recorded(Processor route) {
         return new RouteFailureRecorder(route, failures);

@@ -133,7 +133,8 @@ public class JmsWiring {
         jms.getConfiguration().setCacheLevelName("CACHE_CONSUMER");
         // A consumer notices a stop only when its receive returns: 250 ms instead of Spring's 1 s keeps replacing a
         // route (and shutting down) well under a second. Receiving from the client's prefetch buffer costs no
-        // broker round trip, so idle consumers waking four times a second is cheap.
+        // broker round trip, and an empty receive commits nothing (CaravanJmsConfiguration), so idle consumers waking
+        // four times a second is cheap.
         jms.getConfiguration().setReceiveTimeout(250);
         // Persistent delivery, explicit QoS so the broker's defaults cannot silently change durability.
         jms.setDeliveryPersistent(true);
