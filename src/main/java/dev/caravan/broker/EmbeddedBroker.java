@@ -45,7 +45,8 @@ public class EmbeddedBroker {
     private final MessageHistory history;
     private final PrometheusMeterRegistry meters;
     private final LoginThrottle throttle;
-    private EmbeddedActiveMQ broker;
+    /** Set once started, cleared on stop, both under this object's lock; read without it (the gateway asks per request). */
+    private volatile EmbeddedActiveMQ broker;
 
     @Inject
     public EmbeddedBroker(BrokerConfig config, DataConfig data, UserRegistry users, DefaultPasswordGuard guard,
@@ -116,13 +117,15 @@ public class EmbeddedBroker {
     }
 
     /** True while the broker is started and active (not a passive backup). */
-    public synchronized boolean isActive() {
-        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    public boolean isActive() {
+        ActiveMQServer server = server();
+        return server != null && server.isActive();
     }
 
     /** The running server, for management and health; null before start. */
-    public synchronized ActiveMQServer server() {
-        return broker == null ? null : broker.getActiveMQServer();
+    public ActiveMQServer server() {
+        EmbeddedActiveMQ started = broker;
+        return started == null ? null : started.getActiveMQServer();
     }
 
     @PreDestroy
