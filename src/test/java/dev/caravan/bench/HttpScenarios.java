@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.RouteFiles;
 
 /**
@@ -32,7 +33,7 @@ final class HttpScenarios implements AutoCloseable {
     private final ActiveMQServer server;
     private final Duration duration;
     private final Nginx nginx;
-    private final String authorization = Wrk.basicAuth("app", "app");
+    private final String authorization = LocalHttp.basicAuth("app", "app");
     private final String body = "x".repeat(1024);
 
     HttpScenarios(String base, RouteFiles routes, ActiveMQServer server, Duration duration) throws Exception {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,12 +188,6 @@ public final class Wrk {
         file.toFile().deleteOnExit();
         Files.writeString(file, lua);
         return file;
-    }
-
-    /** The value of an {@code Authorization} header for HTTP Basic authentication. */
-    public static String basicAuth(String user, String password) {
-        return "Basic "
-                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A Lua string literal of {@code text}'s UTF-8 bytes: printable ASCII as is, anything else as a 3-digit escape. */

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.caravan.testing.LocalHttp;
+
 class WrkTest {
 
     private static final String MICROS = """
@@ -139,7 +141,7 @@ class WrkTest {
     void realRunPostsTheScriptedBodyAndHeaders() throws Exception {
         assumeTrue(Wrk.available(), "wrk is not installed at " + Wrk.BINARY);
         String body = "{\"greeting\": \"héllo \\\"wrk\\\"\"}\n";
-        String auth = Wrk.basicAuth("bench", "s3cret");
+        String auth = LocalHttp.basicAuth("bench", "s3cret");
         AtomicLong good = new AtomicLong();
         AtomicReference<String> bad = new AtomicReference<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

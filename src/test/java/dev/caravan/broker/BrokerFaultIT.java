@@ -3,15 +3,10 @@ package dev.caravan.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.Ports;
 
 /**
@@ -36,8 +32,6 @@ class BrokerFaultIT {
 
     private static final Duration START = Duration.ofSeconds(90);
     private static final int PER_PHASE = 300;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void caravanRidesOutABrokerStopAndABrokerCrash() throws Exception {
@@ -147,30 +141,19 @@ class BrokerFaultIT {
         return from + count;
     }
 
-    private int status(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+    private static int status(int port, String path) {
+        return new LocalHttp(port).status(path);
     }
 
-    private String body(int port, String path) throws Exception {
+    private static String body(int port, String path) throws Exception {
         return get(port, path).body();
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return new LocalHttp(port).get(path);
     }
 
-    private HttpResponse<String> post(int port, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "app:app".getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(int port, String path, String body) throws Exception {
+        return new LocalHttp(port).post(path, "app", "app", "text/plain", body);
     }
 }

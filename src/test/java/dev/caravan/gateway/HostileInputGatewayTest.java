@@ -48,6 +48,7 @@ import dev.caravan.deadletter.DeadLetterHeaders;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.HostileBodies;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.RawHttp;
 import dev.caravan.testing.RawHttp.Framing;
 import dev.caravan.transform.TransformException;
@@ -86,8 +87,7 @@ class HostileInputGatewayTest extends CaravanTestSupport {
     private static final List<String> TRANSFORMERS = List.of("order-json-to-xml", "order-xml-to-json",
             "stock-csv-to-json", "order-v1-to-v2", "order-schema");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AUTH = "Basic "
-            + java.util.Base64.getEncoder().encodeToString("app:app".getBytes(StandardCharsets.US_ASCII));
+    private static final String AUTH = LocalHttp.basicAuth("app", "app");
 
     @TestHTTPResource("/")
     URL base;

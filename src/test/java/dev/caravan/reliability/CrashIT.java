@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +42,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
 import dev.caravan.testing.KafkaTestCluster;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.Ports;
 
 /**
@@ -366,6 +365,6 @@ class CrashIT {
     }
 
     private static String basic(String user) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+        return LocalHttp.basicAuth(user, user);
     }
 }

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.Ports;
 
 /**
@@ -43,8 +39,6 @@ class LoadIT {
 
     private static final int MESSAGES = 30_000;
     private static final String KIB = "x".repeat(1024);
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void sustainedLoadPagesToDiskAndHeapStaysBounded() throws Exception {
@@ -165,20 +159,13 @@ class LoadIT {
         }
     }
 
-    private HttpResponse<String> post(int httpPort) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/queues/saturated.in"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "app:app".getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hello")).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(int httpPort) throws Exception {
+        return new LocalHttp(httpPort).post("/api/queues/saturated.in", "app", "app", "text/plain", "hello");
     }
 
-    private long heapUsed(int httpPort) {
+    private static long heapUsed(int httpPort) {
         try {
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                    + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String metrics = new LocalHttp(httpPort).get("/q/metrics").body();
             return metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
                     .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         } catch (Exception e) {

@@ -3,16 +3,11 @@ package dev.caravan.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.Ports;
 
 /**
@@ -44,7 +40,6 @@ class SecretsIT {
             "app", "App-S3cret-" + suffix,
             "database", "Db-S3cret-" + suffix,
             "rabbitmq", "Rabb1t-S3cret-" + suffix));
-    private final HttpClient http = HttpClient.newHttpClient();
     private int httpPort;
 
     @Test
@@ -124,27 +119,15 @@ class SecretsIT {
     }
 
     private HttpResponse<String> jolokia(String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/hawtio/jolokia/"))
-                .header("Authorization", basic("operator", secrets.get("operator")))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return post("/hawtio/jolokia/", "operator", secrets.get("operator"), body);
     }
 
     private HttpResponse<String> post(String path, String user, String password, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("Authorization", basic(user, password)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new LocalHttp(httpPort).post(path, user, password, "application/json", body);
     }
 
     private HttpResponse<String> get(String path, String user, String password) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path));
-        if (user != null) {
-            request.header("Authorization", basic(user, password));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        LocalHttp http = new LocalHttp(httpPort);
+        return user == null ? http.get(path) : http.get(path, user, password);
     }
 }

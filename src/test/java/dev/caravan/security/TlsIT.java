@@ -14,11 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 import dev.caravan.testing.Ports;
 import dev.caravan.testing.TestCertificates;
 
@@ -141,7 +140,7 @@ class TlsIT {
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return LocalHttp.basicAuth(user, password);
     }
 
     private static void connect(InetAddress address, int port) throws IOException {
