@@ -45,6 +45,10 @@ import io.micrometer.core.instrument.Timer;
  * time (JFR, benchmark (c)). Here each route's property name is built once; what is counted is the same: every
  * exchange of a route, and for the context only the exchange's first route (Camel's route stack level), so an exchange
  * passing through three routes counts once there.
+ * <p>
+ * Always both levels (route and context) and Camel's default meter names: what the dashboard and alerts read. Camel
+ * Quarkus' {@code quarkus.camel.metrics.route-policy-level}, {@code route-policy-exclude-pattern} and
+ * {@code naming-strategy} configured Camel's policy and do not apply here.
  */
 @ApplicationScoped
 public class RouteMetricsPolicy {
