@@ -23,6 +23,13 @@ class StatsAndReportTest {
     }
 
     @Test
+    void ratiosRoundByRound() {
+        assertThat(Stats.pairedRatios(List.of(8.0, 3.0, 10.0), List.of(10.0, 4.0, 10.0))).containsExactly(0.8, 0.75,
+                1.0);
+        assertThat(Stats.pairedRatios(List.of(1.0, 2.0), List.of(1.0))).as("rounds do not pair up").isEmpty();
+    }
+
+    @Test
     void reportHasTableJsonTargetsAndChart(@TempDir Path dir) throws Exception {
         BenchmarkReport report = new BenchmarkReport("test run").context("machine", "2 cores");
         report.add("a", "raw broker", "msg/s", List.of(10_000.0, 12_000.0, 11_000.0), Map.of());
