@@ -60,6 +60,9 @@ public class RouteMetricsPolicy {
 
     void onCamelStarting(@Observes CamelEvent.CamelContextStartingEvent event) {
         CamelContext camel = event.getContext();
+        if (camel.getRoutePolicyFactories().stream().anyMatch(Factory.class::isInstance)) {
+            return; // a context started again keeps its factory: a second one would count every exchange twice
+        }
         ManagementAgent agent = camel.getManagementStrategy().getManagementAgent();
         // Camel's defaults when there is no management agent: template routes counted, kamelet routes not.
         boolean templates = agent == null || Boolean.TRUE.equals(agent.getRegisterRoutesCreateByTemplate());
