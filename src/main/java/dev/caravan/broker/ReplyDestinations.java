@@ -3,13 +3,12 @@ package dev.caravan.broker;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.jms.Destination;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
+import org.apache.camel.support.LRUCacheFactory;
 import org.springframework.jms.core.JmsOperations;
 
 /**
@@ -30,13 +29,8 @@ final class ReplyDestinations {
 
     static final int CAPACITY = 1_000;
 
-    private final Map<String, ActiveMQDestination> known = Collections
-            .synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ActiveMQDestination> eldest) {
-                    return size() > CAPACITY;
-                }
-            });
+    // Camel's LRU cache: bounded and safe for concurrent replies without one lock around every lookup.
+    private final Map<String, ActiveMQDestination> known = LRUCacheFactory.newLRUCache(CAPACITY);
 
     /** The destination to send a reply to: an earlier object for the same name if there is one, else this one. */
     Destination canonical(Destination destination) {
