@@ -56,8 +56,8 @@ public class LoginThrottle {
     }
 
     /**
-     * How many pairs are counted, for the lock-free check above. Every login passes here — the broker authenticates
-     * again on authorization cache misses, and HTTP on every request — and a single lock around an access-ordered map
+     * How many pairs are counted, for the lock-free check above. Every login passes here — every new broker login,
+     * and HTTP on every request — and a single lock around an access-ordered map
      * made all of them wait on each other (measured: gateway throughput halved).
      */
     private volatile int tracking;

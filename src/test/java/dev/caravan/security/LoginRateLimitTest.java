@@ -122,4 +122,24 @@ class LoginRateLimitTest extends CaravanTestSupport {
                     return true;
                 });
     }
+
+    @Test
+    void aLockOutDoesNotCutAConnectionThatHadAlreadyLoggedIn() throws Exception {
+        String queue = "login.limit.established";
+        try (Jms established = Jms.connect(port, "app", "app")) {
+            established.sendText(queue, "before");
+            for (int i = 0; i < MAX_FAILURES; i++) {
+                String password = "Guess-" + System.nanoTime();
+                assertThatThrownBy(() -> Jms.connect(port, "app", password).close())
+                        .isInstanceOf(JMSSecurityException.class);
+            }
+            // A new login is refused, even with the right password...
+            assertThatThrownBy(() -> Jms.connect(port, "app", "app").close())
+                    .isInstanceOf(JMSSecurityException.class);
+            // ...but the broker, which checks every message sent, does not log the open connection in again.
+            established.sendText(queue, "during");
+            assertThat(established.receive(queue, 2, 10_000)).extracting(Jms::text)
+                    .containsExactly("before", "during");
+        }
+    }
 }

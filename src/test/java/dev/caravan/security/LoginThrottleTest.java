@@ -79,7 +79,8 @@ class LoginThrottleTest {
         }
     }
 
-    private static SecurityConfig.UserConfig user(String password) {
+    /** A configured user, as application.properties would give it (also for BrokerSecurityManagerTest). */
+    static SecurityConfig.UserConfig user(String password, String... roles) {
         return new SecurityConfig.UserConfig() {
             @Override
             public Optional<String> password() {
@@ -88,7 +89,7 @@ class LoginThrottleTest {
 
             @Override
             public List<String> roles() {
-                return List.of("app");
+                return List.of(roles);
             }
         };
     }
