@@ -43,7 +43,8 @@ final class HttpScenarios implements AutoCloseable {
         this.duration = duration;
         this.nginx = Nginx.start();
         routes.deploy(ROUTE_FILE, """
-                # Benchmark (g): a responder for request-reply. (h): an HTTP pass-through to the nginx backend.
+                # Benchmark (g): a responder for request-reply. (h): an HTTP pass-through to the nginx backend, and
+                # (h_local) a route answering the backend's body itself: the same HTTP layer without the backend call.
                 - route:
                     id: bench-responder
                     from:
@@ -54,6 +55,13 @@ final class HttpScenarios implements AutoCloseable {
                         - setBody:
                             constant: "{\\"ok\\": true}"
                 - route:
+                    id: bench-answer
+                    from:
+                      uri: "platform-http:/hooks/bench-answer"
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                - route:
                     id: bench-proxy
                     from:
                       uri: "platform-http:/hooks/bench-proxy"
@@ -62,7 +70,7 @@ final class HttpScenarios implements AutoCloseable {
                         - removeHeaders:
                             pattern: "Authorization|CamelHttpPath|CamelHttpUri"
                         - to: "%s/echo?bridgeEndpoint=true"
-                """.formatted(nginx.backendUrl()));
+                """.formatted(Nginx.ECHO_BODY.replace("\n", "\\n"), nginx.backendUrl()));
     }
 
     /** (f) wrk POSTs 1 KiB bodies to the gateway; the messages are then purged. */
@@ -107,6 +115,18 @@ final class HttpScenarios implements AutoCloseable {
     Wrk.Result passThroughCaravan() throws Exception {
         Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
         Wrk.Result result = new Wrk(base + "/hooks/bench-proxy", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
+                script).run();
+        check(result);
+        return result;
+    }
+
+    /**
+     * (h_local) The same load on an HTTP route that answers the backend's body itself: Caravan's HTTP layer (server,
+     * login, platform-http, a worker thread) without the backend call — what any HTTP route here can reach at most.
+     */
+    Wrk.Result answerLocally() throws Exception {
+        Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
+        Wrk.Result result = new Wrk(base + "/hooks/bench-answer", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
                 script).run();
         check(result);
         return result;
