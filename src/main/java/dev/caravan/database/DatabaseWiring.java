@@ -53,10 +53,14 @@ public class DatabaseWiring {
     /**
      * The embedded H2 database in {@code dir}, in PostgreSQL compatibility mode: routes, migrations and Camel's
      * PostgreSQL-specific repositories (e.g. {@code PostgresAggregationRepository}) then work unchanged on both.
+     * <p>
+     * {@code DB_CLOSE_ON_EXIT=FALSE}: by default H2 closes the database from a JVM shutdown hook of its own, at once,
+     * which cut the writes of exchanges still finishing during a graceful stop. The pool closes it instead, when Caravan
+     * disposes of the datasource after Camel has stopped (the last connection closed closes the database).
      */
     public static String embeddedUrl(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("caravan")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**

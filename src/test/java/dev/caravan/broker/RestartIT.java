@@ -97,4 +97,48 @@ class RestartIT {
             caravan.stop(Duration.ofSeconds(60));
         }
     }
+
+    /**
+     * The embedded database stays open until Caravan has finished with it: H2 closes a database at JVM exit on its
+     * own unless told not to, which cut the write of an exchange still in flight during the graceful stop ("Database
+     * is already closed"; the message was rolled back and redelivered on the next start).
+     */
+    @Test
+    void gracefulStopFinishesADatabaseWriteInFlight() throws Exception {
+        Path run = CaravanProcess.runDir("graceful-sql-");
+        Path routes = Files.createDirectories(run.resolve("routes"));
+        Path data = run.resolve("data");
+        int brokerPort = Ports.free();
+        int httpPort = Ports.free();
+        Files.writeString(routes.resolve("slow-audit.camel.yaml"), """
+                - route:
+                    id: slow-audit
+                    from:
+                      uri: "jms:queue:slow.audit"
+                      steps:
+                        - convertBodyTo:
+                            type: java.lang.String
+                        - wireTap:
+                            uri: "jms:queue:slow.audit.started"
+                        - delay:
+                            constant: 3000
+                        - to: "sql:INSERT INTO order_audit (message_id, payload) VALUES ('graceful-1', :#${body})"
+                """);
+        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+                client.sendText("slow.audit", "written while stopping");
+                assertThat(client.receive("slow.audit.started", 20_000)).as("processing began").isNotNull();
+            }
+            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
+            assertThat(caravan.output()).doesNotContain("Database is already closed");
+        }
+        String url = dev.caravan.database.DatabaseWiring.embeddedUrl(data.resolve("database"));
+        try (var connection = java.sql.DriverManager.getConnection(url);
+                var rows = connection.createStatement()
+                        .executeQuery("SELECT payload FROM order_audit WHERE message_id = 'graceful-1'")) {
+            assertThat(rows.next()).as("the row written by the exchange in flight").isTrue();
+            assertThat(rows.getString(1)).isEqualTo("written while stopping");
+        }
+    }
 }
