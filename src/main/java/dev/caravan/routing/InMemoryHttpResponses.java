@@ -14,6 +14,7 @@ import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
 import org.apache.camel.StreamCache;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
@@ -68,13 +69,33 @@ public class InMemoryHttpResponses {
     }
 
     static final class Factory implements RoutePolicyFactory {
+        /**
+         * None for a route whose input is known not to be platform-http, so that a queue route pays nothing per
+         * exchange; a policy that decides when the route is built for any other.
+         */
         @Override
         public RoutePolicy createRoutePolicy(CamelContext camel, String routeId, NamedNode route) {
-            return new Policy();
+            String scheme = route instanceof RouteDefinition definition && definition.getInput() != null
+                    ? scheme(camel, definition.getInput().getEndpointUri())
+                    : null;
+            return scheme == null || scheme.equals("platform-http") ? new Policy() : null;
+        }
+
+        private static String scheme(CamelContext camel, String uri) {
+            if (uri == null) {
+                return null;
+            }
+            try {
+                String resolved = camel.resolvePropertyPlaceholders(uri);
+                int colon = resolved.indexOf(':');
+                return colon < 0 ? resolved : resolved.substring(0, colon);
+            } catch (RuntimeException e) {
+                return null; // a placeholder that does not resolve yet: the policy decides once the route is built
+            }
         }
     }
 
-    /** Active only on routes whose consumer is platform-http; a no-op everywhere else. */
+    /** Active only on routes whose consumer is platform-http. */
     static final class Policy extends RoutePolicySupport {
 
         private boolean http;
