@@ -113,11 +113,7 @@ final class HttpScenarios implements AutoCloseable {
 
     /** (h) The same wrk load through Caravan's pass-through route and through nginx, to the same backend. */
     Wrk.Result passThroughCaravan() throws Exception {
-        Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
-        Wrk.Result result = new Wrk(base + "/hooks/bench-proxy", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
-                script).run();
-        check(result);
-        return result;
+        return getAt64Connections(base + "/hooks/bench-proxy");
     }
 
     /**
@@ -125,17 +121,17 @@ final class HttpScenarios implements AutoCloseable {
      * login, platform-http, a worker thread) without the backend call — what any HTTP route here can reach at most.
      */
     Wrk.Result answerLocally() throws Exception {
-        Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
-        Wrk.Result result = new Wrk(base + "/hooks/bench-answer", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
-                script).run();
-        check(result);
-        return result;
+        return getAt64Connections(base + "/hooks/bench-answer");
     }
 
     Wrk.Result passThroughNginx() throws Exception {
+        return getAt64Connections(nginx.proxyUrl() + "/echo");
+    }
+
+    /** (h)'s load: GET with the app's login (nginx ignores it), wrk at 64 connections; any error fails the round. */
+    private Wrk.Result getAt64Connections(String url) throws Exception {
         Path script = Wrk.luaScript("GET", Map.of("Authorization", authorization), null);
-        Wrk.Result result = new Wrk(nginx.proxyUrl() + "/echo", CONNECTIONS, 2, duration, Duration.ofSeconds(10),
-                script).run();
+        Wrk.Result result = new Wrk(url, CONNECTIONS, 2, duration, Duration.ofSeconds(10), script).run();
         check(result);
         return result;
     }
