@@ -32,8 +32,11 @@ import org.apache.camel.support.RoutePolicySupport;
  * So when such a route has finished without an exception and its body is a {@code byte[]} or a stream cache held in
  * memory (up to {@link #MAX_COPIED_BYTES}), the body becomes a ByteBuffer over the same bytes before the consumer
  * writes it: the same bytes and headers, in one write. A larger or spooled stream cache and any other stream are left
- * to Camel's pump, which is right for them: they are not read into memory here. Runs as a route policy because its {@code onExchangeDone} is called after
- * the route's last step and before the consumer writes the response.
+ * to Camel's pump, which is right for them: they are not read into memory here. Runs as a route policy because its
+ * {@code onExchangeDone} is called after the route's last step and before the consumer writes the response.
+ * <p>
+ * The right depth for this fix is Camel's {@code VertxPlatformHttpSupport.writeResponse}, which could write these
+ * bodies directly; it is a static method of the component, so Caravan adapts the body at the end of the route instead.
  */
 @ApplicationScoped
 public class InMemoryHttpResponses {

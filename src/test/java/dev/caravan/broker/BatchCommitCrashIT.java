@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.Ports;
 
 /**
  * Batched acknowledgement under a crash: messages a route has processed but whose batch is not committed yet are
@@ -22,15 +20,11 @@ class BatchCommitCrashIT {
 
     @Test
     void aCrashRedeliversTheOpenBatchAndItsOutputNeverAppears() throws Exception {
-        Path run = CaravanProcess.runDir("batch-");
-        Path routes = Files.createDirectories(run.resolve("routes"));
-        Path noRoutes = Files.createDirectories(run.resolve("no-routes"));
-        Path data = run.resolve("data");
-        int brokerPort = Ports.free();
-        int httpPort = Ports.free();
+        CaravanProcess.Layout layout = CaravanProcess.Layout.create("batch-");
+        Path noRoutes = layout.directory("no-routes");
         // A batch far larger than what is sent and a long timeout: nothing is committed before the kill. The wire tap
         // (its own thread, outside the transaction) tells the test each message has been processed.
-        Files.writeString(routes.resolve("batch.camel.yaml"), """
+        Files.writeString(layout.routes().resolve("batch.camel.yaml"), """
                 - route:
                     id: batch-crash
                     from:
@@ -44,9 +38,9 @@ class BatchCommitCrashIT {
                         - to: "jms:queue:batch.crash.out"
                 """);
         List<String> sent = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(Duration.ofSeconds(60));
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 for (String body : sent) {
                     client.sendText("batch.crash.in", body);
                 }
@@ -55,9 +49,9 @@ class BatchCommitCrashIT {
             }
             caravan.kill();
         }
-        try (CaravanProcess caravan = CaravanProcess.start(run, noRoutes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start(noRoutes)) {
             caravan.awaitReady(Duration.ofSeconds(60));
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 assertThat(client.receive("batch.crash.out", 500)).as("no output of the open batch").isNull();
                 assertThat(client.receive("batch.crash.in", sent.size(), 10_000)).extracting(Jms::text)
                         .containsExactlyInAnyOrderElementsOf(sent);

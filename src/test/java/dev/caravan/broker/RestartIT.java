@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.caravan.database.DatabaseWiring;
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.Ports;
 
 /**
  * Caravan as a separate process: messages survive a restart on the same data directory, and a graceful stop lets the
@@ -25,25 +25,21 @@ class RestartIT {
 
     @Test
     void messagesSurviveARestartOnTheSameDataDirectory() throws Exception {
-        Path run = CaravanProcess.runDir("restart-");
-        Path routes = Files.createDirectories(run.resolve("routes"));
-        Path data = run.resolve("data");
-        int brokerPort = Ports.free();
-        int httpPort = Ports.free();
+        CaravanProcess.Layout layout = CaravanProcess.Layout.create("restart-");
 
         List<String> sent = IntStream.range(0, 100).mapToObj(i -> "persistent-" + i).toList();
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 for (String body : sent) {
                     client.sendText("restart.kept", body);
                 }
             }
             assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
         }
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 assertThat(client.receive("restart.kept", sent.size(), 10_000)).map(Jms::text)
                         .containsExactlyElementsOf(sent);
                 assertThat(client.receive("restart.kept", 200)).isNull();
@@ -54,15 +50,11 @@ class RestartIT {
 
     @Test
     void gracefulStopFinishesTheExchangeInFlightBeforeTheBrokerStops() throws Exception {
-        Path run = CaravanProcess.runDir("graceful-");
-        Path routes = Files.createDirectories(run.resolve("routes"));
-        Path emptyRoutes = Files.createDirectories(run.resolve("no-routes"));
-        Path data = run.resolve("data");
-        int brokerPort = Ports.free();
-        int httpPort = Ports.free();
+        CaravanProcess.Layout layout = CaravanProcess.Layout.create("graceful-");
+        Path emptyRoutes = layout.directory("no-routes");
         // A slow step: the exchange is in flight for 3 s. The wire tap tells the test (outside the transaction)
         // that processing has begun.
-        Files.writeString(routes.resolve("slow.camel.yaml"), """
+        Files.writeString(layout.routes().resolve("slow.camel.yaml"), """
                 - route:
                     id: slow-worker
                     from:
@@ -76,19 +68,18 @@ class RestartIT {
                             simple: "done:${body}"
                         - to: "jms:queue:slow.out"
                 """);
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 client.sendText("slow.in", "job-1");
                 assertThat(client.receive("slow.started", 20_000)).as("processing began").isNotNull();
             }
             assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
         }
         // Restart without the route: whatever is on the queues now is what the graceful stop left behind.
-        try (CaravanProcess caravan = CaravanProcess.start(run, emptyRoutes, data, httpPort, brokerPort,
-                Map.of())) {
+        try (CaravanProcess caravan = layout.start(emptyRoutes)) {
             caravan.awaitReady(START);
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 var out = client.receive("slow.out", 5_000);
                 assertThat(out).as("the in-flight exchange completed").isNotNull();
                 assertThat(Jms.text(out)).isEqualTo("done:job-1");
@@ -105,12 +96,8 @@ class RestartIT {
      */
     @Test
     void gracefulStopFinishesADatabaseWriteInFlight() throws Exception {
-        Path run = CaravanProcess.runDir("graceful-sql-");
-        Path routes = Files.createDirectories(run.resolve("routes"));
-        Path data = run.resolve("data");
-        int brokerPort = Ports.free();
-        int httpPort = Ports.free();
-        Files.writeString(routes.resolve("slow-audit.camel.yaml"), """
+        CaravanProcess.Layout layout = CaravanProcess.Layout.create("graceful-sql-");
+        Files.writeString(layout.routes().resolve("slow-audit.camel.yaml"), """
                 - route:
                     id: slow-audit
                     from:
@@ -124,17 +111,17 @@ class RestartIT {
                             constant: 3000
                         - to: "sql:INSERT INTO order_audit (message_id, payload) VALUES ('graceful-1', :#${body})"
                 """);
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            try (Jms client = Jms.connect(brokerPort, "app", "app")) {
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
                 client.sendText("slow.audit", "written while stopping");
                 assertThat(client.receive("slow.audit.started", 20_000)).as("processing began").isNotNull();
             }
             assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
             assertThat(caravan.output()).doesNotContain("Database is already closed");
         }
-        String url = dev.caravan.database.DatabaseWiring.embeddedUrl(data.resolve("database"));
-        try (var connection = java.sql.DriverManager.getConnection(url);
+        String url = DatabaseWiring.embeddedUrl(layout.data().resolve("database"));
+        try (var connection = DriverManager.getConnection(url);
                 var rows = connection.createStatement()
                         .executeQuery("SELECT payload FROM order_audit WHERE message_id = 'graceful-1'")) {
             assertThat(rows.next()).as("the row written by the exchange in flight").isTrue();

@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import dev.caravan.cli.CaravanCli;
 import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.Jms;
-import dev.caravan.testing.Ports;
 
 /**
  * Replay is safe: Caravan is killed (SIGKILL) in the middle of replaying 10,000 dead letters; after a restart on the
@@ -52,20 +49,16 @@ class DeadLetterReplayCrashIT {
 
     @Test
     void killDuringReplayLosesNoneAndDuplicatesNone() throws Exception {
-        Path run = CaravanProcess.runDir("replay-");
-        Path routes = Files.createDirectories(run.resolve("routes"));
-        Path data = run.resolve("data");
-        int brokerPort = Ports.free();
-        int httpPort = Ports.free();
+        CaravanProcess.Layout layout = CaravanProcess.Layout.create("replay-");
         long movedBeforeKill;
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            fillDeadLetterQueue(brokerPort);
+            fillDeadLetterQueue(layout.brokerPort());
 
             HttpClient http = HttpClient.newHttpClient();
-            var replay = http.sendAsync(post(httpPort, "/api/dlq/DLQ.crash.in/replay",
+            var replay = http.sendAsync(post(layout.httpPort(), "/api/dlq/DLQ.crash.in/replay",
                     "{\"all\": true, \"destination\": \"crash.out\"}"), HttpResponse.BodyHandlers.ofString());
-            try (ServerLocator locator = locator(brokerPort);
+            try (ServerLocator locator = locator(layout.brokerPort());
                     ClientSessionFactory factory = locator.createSessionFactory();
                     ClientSession session = factory.createSession("admin", "admin", false, true, true, false, 0)) {
                 // Kill once a few batches are through, well before the end.
@@ -83,10 +76,10 @@ class DeadLetterReplayCrashIT {
         }
 
         Set<String> delivered = new HashSet<>();
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, data, httpPort, brokerPort, Map.of())) {
+        try (CaravanProcess caravan = layout.start()) {
             caravan.awaitReady(START);
-            long left = dlqDepth(brokerPort);
-            List<String> afterCrash = drain(brokerPort, "crash.out");
+            long left = dlqDepth(layout.brokerPort());
+            List<String> afterCrash = drain(layout.brokerPort(), "crash.out");
             delivered.addAll(afterCrash);
             assertThat(afterCrash).as("no duplicates on the destination").hasSize(delivered.size());
             assertThat(afterCrash.size() + left).as("on the destination or still in the DLQ: none lost")
@@ -99,7 +92,7 @@ class DeadLetterReplayCrashIT {
             // The operator finishes the job from the terminal.
             ProcessBuilder command = new ProcessBuilder("bin/caravan", "dlq", "replay", "DLQ.crash.in", "--all",
                     "--destination", "crash.out").redirectErrorStream(true);
-            command.environment().putAll(Map.of("CARAVAN_URL", "http://127.0.0.1:" + httpPort, "CARAVAN_USER",
+            command.environment().putAll(Map.of("CARAVAN_URL", "http://127.0.0.1:" + layout.httpPort(), "CARAVAN_USER",
                     "operator", "CARAVAN_PASSWORD", "operator"));
             Process cli = command.start();
             cli.getOutputStream().close();
@@ -108,12 +101,12 @@ class DeadLetterReplayCrashIT {
             assertThat(cli.exitValue()).as(output).isEqualTo(CaravanCli.OK);
             assertThat(output).contains("replayed " + left);
 
-            List<String> rest = drain(brokerPort, "crash.out");
+            List<String> rest = drain(layout.brokerPort(), "crash.out");
             for (String body : rest) {
                 assertThat(delivered.add(body)).as("delivered once: " + body).isTrue();
             }
             assertThat(delivered).hasSize(MESSAGES);
-            assertThat(dlqDepth(brokerPort)).isZero();
+            assertThat(dlqDepth(layout.brokerPort())).isZero();
             caravan.stop(Duration.ofSeconds(60));
         }
     }

@@ -43,6 +43,42 @@ public final class CaravanProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * One test's process layout: a new run directory with its {@code routes/} (created) and {@code data/}, and two free
+     * ports; restarts on the same layout keep data and ports.
+     */
+    public record Layout(Path run, Path routes, Path data, int httpPort, int brokerPort) {
+
+        public static Layout create(String prefix) {
+            Path run = runDir(prefix);
+            try {
+                return new Layout(run, Files.createDirectories(run.resolve("routes")), run.resolve("data"),
+                        Ports.free(), Ports.free());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Starts Caravan on this layout. */
+        public CaravanProcess start() {
+            return start(routes);
+        }
+
+        /** Starts Caravan on this layout's data and ports with another routes directory. */
+        public CaravanProcess start(Path routesDir) {
+            return CaravanProcess.start(run, routesDir, data, httpPort, brokerPort, Map.of());
+        }
+
+        /** A directory beside {@code routes/}, created, e.g. an empty one to restart without the test's routes. */
+        public Path directory(String name) {
+            try {
+                return Files.createDirectories(run.resolve(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     public static Path jar() {
         String jar = System.getProperty("caravan.app.jar", "target/quarkus-app/quarkus-run.jar");
         Path path = Path.of(jar);
