@@ -2,6 +2,8 @@ package dev.caravan.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -63,7 +66,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
                         + System.getProperty("java.version"))
                 .context("messages", "persistent 1 KiB, " + messages + " per round, " + rounds + " rounds, "
-                        + consumers + " consumers per route or bridge; warm-up round excluded");
+                        + consumers + " consumers per route or bridge; warm-up round excluded")
+                .context("measured with", measuredWith());
 
         // -Dcaravan.bench.only=http (broker, http, replay, startup; comma-separated) runs a part, e.g. to profile it.
         String only = System.getProperty("caravan.bench.only", "broker,http,replay,startup");
@@ -238,6 +242,24 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         addLocal(report, local);
         report.add("h0", "nginx proxy to the same backend", "req/s",
                 HttpScenarios.values(nginx, Wrk.Result::requestsPerSecond), Map.of());
+    }
+
+    /**
+     * What the figures were measured with, printed in the report: the collector and heap of the JVM that runs Caravan
+     * here, and Camel's per-exchange extras. A run whose JVM flags replaced the bench profile's (as {@code -DargLine}
+     * does) shows "debugger standby on" here instead of measuring the debugger silently.
+     */
+    private String measuredWith() {
+        String collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(" + "));
+        return collectors + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB; Camel debugger"
+                + " standby " + onOff(camel.isDebugStandby()) + ", message history "
+                + onOff(Boolean.TRUE.equals(camel.isMessageHistory())) + ", tracing "
+                + onOff(Boolean.TRUE.equals(camel.isTracing()) || camel.isTracingStandby());
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
     }
 
     /** (g) alone, for profiling the request-reply path. */
