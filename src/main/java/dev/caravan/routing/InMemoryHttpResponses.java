@@ -19,6 +19,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.util.StringHelper;
 
 /**
  * HTTP routes ({@code platform-http}) answer a body that is already in memory with one write.
@@ -90,8 +91,7 @@ public class InMemoryHttpResponses {
             }
             try {
                 String resolved = camel.resolvePropertyPlaceholders(uri);
-                int colon = resolved.indexOf(':');
-                return colon < 0 ? resolved : resolved.substring(0, colon);
+                return StringHelper.before(resolved, ":", resolved);
             } catch (RuntimeException e) {
                 return null; // a placeholder that does not resolve yet: the policy decides once the route is built
             }

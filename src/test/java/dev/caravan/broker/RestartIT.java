@@ -68,14 +68,7 @@ class RestartIT {
                             simple: "done:${body}"
                         - to: "jms:queue:slow.out"
                 """);
-        try (CaravanProcess caravan = layout.start()) {
-            caravan.awaitReady(START);
-            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
-                client.sendText("slow.in", "job-1");
-                assertThat(client.receive("slow.started", 20_000)).as("processing began").isNotNull();
-            }
-            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
-        }
+        stopWhileProcessing(layout, "slow.in", "job-1", "slow.started");
         // Restart without the route: whatever is on the queues now is what the graceful stop left behind.
         try (CaravanProcess caravan = layout.start(emptyRoutes)) {
             caravan.awaitReady(START);
@@ -111,21 +104,32 @@ class RestartIT {
                             constant: 3000
                         - to: "sql:INSERT INTO order_audit (message_id, payload) VALUES ('graceful-1', :#${body})"
                 """);
-        try (CaravanProcess caravan = layout.start()) {
-            caravan.awaitReady(START);
-            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
-                client.sendText("slow.audit", "written while stopping");
-                assertThat(client.receive("slow.audit.started", 20_000)).as("processing began").isNotNull();
-            }
-            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
-            assertThat(caravan.output()).doesNotContain("Database is already closed");
-        }
+        assertThat(stopWhileProcessing(layout, "slow.audit", "written while stopping", "slow.audit.started"))
+                .doesNotContain("Database is already closed");
         String url = DatabaseWiring.embeddedUrl(layout.data().resolve("database"));
         try (var connection = DriverManager.getConnection(url);
                 var rows = connection.createStatement()
                         .executeQuery("SELECT payload FROM order_audit WHERE message_id = 'graceful-1'")) {
             assertThat(rows.next()).as("the row written by the exchange in flight").isTrue();
             assertThat(rows.getString(1)).isEqualTo("written while stopping");
+        }
+    }
+
+    /**
+     * Starts Caravan on the layout, sends {@code body} to {@code queue}, waits until the route's wire tap reports on
+     * {@code started} that processing has begun, then stops Caravan gracefully (SIGTERM) while the exchange is in
+     * flight. Returns the process's output.
+     */
+    private static String stopWhileProcessing(CaravanProcess.Layout layout, String queue, String body, String started)
+            throws Exception {
+        try (CaravanProcess caravan = layout.start()) {
+            caravan.awaitReady(START);
+            try (Jms client = Jms.connect(layout.brokerPort(), "app", "app")) {
+                client.sendText(queue, body);
+                assertThat(client.receive(started, 20_000)).as("processing began").isNotNull();
+            }
+            assertThat(caravan.stop(Duration.ofSeconds(60))).as("clean exit after SIGTERM").isIn(0, 143);
+            return caravan.output();
         }
     }
 }

@@ -51,12 +51,7 @@ public final class CaravanProcess implements AutoCloseable {
 
         public static Layout create(String prefix) {
             Path run = runDir(prefix);
-            try {
-                return new Layout(run, Files.createDirectories(run.resolve("routes")), run.resolve("data"),
-                        Ports.free(), Ports.free());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return new Layout(run, created(run.resolve("routes")), run.resolve("data"), Ports.free(), Ports.free());
         }
 
         /** Starts Caravan on this layout. */
@@ -71,8 +66,12 @@ public final class CaravanProcess implements AutoCloseable {
 
         /** A directory beside {@code routes/}, created, e.g. an empty one to restart without the test's routes. */
         public Path directory(String name) {
+            return created(run.resolve(name));
+        }
+
+        private static Path created(Path dir) {
             try {
-                return Files.createDirectories(run.resolve(name));
+                return Files.createDirectories(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
