@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.deadletter.DeadLetterReplayer;
+import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.RouteFiles;
 
@@ -313,18 +315,48 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             return; // the test suite's smoke run covers (i) in StartupScenarioIT, against the packaged jar
         }
         StartupScenario scenario = new StartupScenario(Path.of("target", "bench", "runs"), Duration.ofSeconds(10));
+        // Beside the run command, the same start on a JDK 25 with the AOT cache bin/aot-cache trains (no load after
+        // it: its peak RSS is the run command's question), starts of the two alternating so drift favours neither.
+        Optional<Path> aotJava = AotCache.java();
+        CaravanProcess.Jvm aot = null;
+        if (aotJava.isPresent()) {
+            Path cache = AotCache.train(aotJava.get(), Path.of("target", "bench", "caravan.aot"));
+            aot = AotCache.jvm(aotJava.get(), cache);
+        } else {
+            LOG.info("(i) with an AOT cache skipped: no JDK 25 or later (-Dcaravan.bench.aot-java)");
+        }
         List<Double> ready = new ArrayList<>();
         List<Double> idle = new ArrayList<>();
         List<Double> peak = new ArrayList<>();
+        List<Double> aotReady = new ArrayList<>();
+        List<Double> aotIdle = new ArrayList<>();
         for (int i = 0; i < startups; i++) {
+            if (aot != null && i % 2 == 1) {
+                StartupScenario.Start start = scenario.run(aot, 0, consumers);
+                aotReady.add(start.secondsToReady());
+                aotIdle.add(start.idleRssMB());
+            }
             StartupScenario.Start start = scenario.run(messages, consumers);
             ready.add(start.secondsToReady());
             idle.add(start.idleRssMB());
             peak.add(start.peakRssMB());
+            if (aot != null && i % 2 == 0) {
+                StartupScenario.Start aotStart = scenario.run(aot, 0, consumers);
+                aotReady.add(aotStart.secondsToReady());
+                aotIdle.add(aotStart.idleRssMB());
+            }
         }
         report.add("i.ready", "start to ready (packaged jar, shipped routes)", "s", ready, Map.of());
         report.add("i.idle", "idle RSS, 10 s after ready", "MB", idle, Map.of());
         report.add("i.peak", "peak RSS (VmHWM) after a (c) load of " + messages, "MB", peak, Map.of());
+        if (aot != null) {
+            int feature = AotCache.featureVersion(aotJava.get().getParent().getParent());
+            String jdk = feature > 0 ? "JDK " + feature : aotJava.get().toString();
+            report.add("i_aot.ready", "start to ready, " + jdk + " with the AOT cache (bin/aot-cache)", "s",
+                    aotReady, Map.of());
+            report.add("i_aot.idle", "idle RSS, 10 s after ready, " + jdk + " with the AOT cache", "MB", aotIdle,
+                    Map.of());
+        }
     }
 
     private static void targets(BenchmarkReport report) {
@@ -344,6 +376,11 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             report.target("(i) start to ready, s", report.scenario("i.ready").median(), false, 2.5,
                     "median; target is for a quiet machine");
             report.target("(i) idle RSS, MB", report.scenario("i.idle").median(), false, 300, "median");
+        }
+        if (report.scenario("i_aot.ready") != null) {
+            report.target("(i_aot) start to ready with the AOT cache, s", report.scenario("i_aot.ready").median(),
+                    false, 2.5, "median; target is for a quiet machine");
+            report.target("(i_aot) idle RSS, MB", report.scenario("i_aot.idle").median(), false, 300, "median");
         }
     }
 

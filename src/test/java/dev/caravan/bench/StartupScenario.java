@@ -44,7 +44,16 @@ final class StartupScenario {
                 "target/quarkus-app/quarkus-run.jar")));
     }
 
+    /** A start with the run command's Java and flags, then a (c) load of {@code loadMessages}. */
     Start run(int loadMessages, int consumers) throws Exception {
+        return run(CaravanProcess.Jvm.current(), loadMessages, consumers);
+    }
+
+    /**
+     * A start on the given Java and extra flags; with {@code loadMessages} 0 no load runs, and the peak RSS and rate
+     * are 0.
+     */
+    Start run(CaravanProcess.Jvm jvm, int loadMessages, int consumers) throws Exception {
         Path run = Files.createTempDirectory(Files.createDirectories(workDir), "startup-");
         Path routes = Files.createDirectories(run.resolve("routes"));
         try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
@@ -65,14 +74,14 @@ final class StartupScenario {
         int httpPort = Ports.free();
         int brokerPort = Ports.free();
         long started = System.nanoTime();
-        try (CaravanProcess caravan = CaravanProcess.start(run, routes, run.resolve("data"), httpPort, brokerPort,
-                Map.of())) {
+        try (CaravanProcess caravan = CaravanProcess.start(jvm, run, routes, run.resolve("data"), httpPort,
+                brokerPort, Map.of(), Map.of())) {
             awaitReady(caravan, httpPort);
             double toReady = (System.nanoTime() - started) / 1e9;
             Thread.sleep(idleWait.toMillis()); // the idle period being measured, not synchronisation
             double idle = rssMB(caravan.pid(), "VmRSS");
-            double rate = load(brokerPort, loadMessages);
-            double peak = rssMB(caravan.pid(), "VmHWM");
+            double rate = loadMessages == 0 ? 0 : load(brokerPort, loadMessages);
+            double peak = loadMessages == 0 ? 0 : rssMB(caravan.pid(), "VmHWM");
             caravan.stop(Duration.ofSeconds(60));
             return new Start(toReady, idle, peak, rate);
         }

@@ -96,13 +96,29 @@ public final class CaravanProcess implements AutoCloseable {
     /** As above, with extra environment variables (passwords, the way a Kubernetes Secret hands them over). */
     public static CaravanProcess start(Path runDir, Path routesDir, Path dataDir, int httpPort, int brokerPort,
             Map<String, String> properties, Map<String, String> environment) {
+        return start(Jvm.current(), runDir, routesDir, dataDir, httpPort, brokerPort, properties, environment);
+    }
+
+    /** The Java that runs Caravan and JVM flags added to the run command's (e.g. a JDK 25 and its AOT cache). */
+    public record Jvm(Path java, List<String> flags) {
+
+        /** The Java running the tests, no extra flags. */
+        public static Jvm current() {
+            return new Jvm(Path.of(System.getProperty("java.home"), "bin", "java"), List.of());
+        }
+    }
+
+    /** As above, on the given Java with extra JVM flags. */
+    public static CaravanProcess start(Jvm jvm, Path runDir, Path routesDir, Path dataDir, int httpPort,
+            int brokerPort, Map<String, String> properties, Map<String, String> environment) {
         try {
             Files.createDirectories(runDir);
             Path log = Files.createTempFile(runDir, "caravan-", ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(jvm.java().toString(),
                     // The README's run command: serial collector, a heap that starts small.
-                    "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m",
+                    "-XX:+UseSerialGC", "-Xms32m", "-Xmx512m"));
+            command.addAll(jvm.flags());
+            command.addAll(List.of(
                     "-Dquarkus.profile=dev",
                     "-Dquarkus.http.port=" + httpPort,
                     "-Dcaravan.broker.port=" + brokerPort,
