@@ -331,19 +331,17 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         List<Double> aotReady = new ArrayList<>();
         List<Double> aotIdle = new ArrayList<>();
         for (int i = 0; i < startups; i++) {
-            if (aot != null && i % 2 == 1) {
-                StartupScenario.Start start = scenario.run(aot, 0, consumers);
-                aotReady.add(start.secondsToReady());
-                aotIdle.add(start.idleRssMB());
-            }
-            StartupScenario.Start start = scenario.run(messages, consumers);
-            ready.add(start.secondsToReady());
-            idle.add(start.idleRssMB());
-            peak.add(start.peakRssMB());
-            if (aot != null && i % 2 == 0) {
-                StartupScenario.Start aotStart = scenario.run(aot, 0, consumers);
-                aotReady.add(aotStart.secondsToReady());
-                aotIdle.add(aotStart.idleRssMB());
+            for (boolean withCache : i % 2 == 0 ? new boolean[]{false, true} : new boolean[]{true, false}) {
+                if (!withCache) {
+                    StartupScenario.Start start = scenario.run(messages, consumers);
+                    ready.add(start.secondsToReady());
+                    idle.add(start.idleRssMB());
+                    peak.add(start.peakRssMB());
+                } else if (aot != null) {
+                    StartupScenario.Start start = scenario.run(aot, 0, consumers);
+                    aotReady.add(start.secondsToReady());
+                    aotIdle.add(start.idleRssMB());
+                }
             }
         }
         report.add("i.ready", "start to ready (packaged jar, shipped routes)", "s", ready, Map.of());
