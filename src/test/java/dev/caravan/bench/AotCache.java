@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 import dev.caravan.testing.CaravanProcess;
 
 /**
- * The JDK's ahead-of-time cache for the packaged jar (JDK 25 or later), trained by the shipped {@code bin/aot-cache}:
- * (i) measures Caravan's start with it beside the run command's, and the smoke test keeps the script working.
+ * The class cache the shipped {@code bin/aot-cache} trains for the packaged jar: a dynamic CDS archive on JDK 17, the
+ * AOT cache on JDK 25 or later. (i) measures Caravan's start with it beside the run command's, and the smoke test keeps
+ * the script working.
  */
 final class AotCache {
 
@@ -25,8 +26,8 @@ final class AotCache {
     }
 
     /**
-     * A Java that can use an AOT cache: {@code -Dcaravan.bench.aot-java=/path/to/bin/java}, else the newest JDK 25 or
-     * later under /usr/lib/jvm (this machine's second JDK, see the README).
+     * A JDK 25 or later: {@code -Dcaravan.bench.aot-java=/path/to/bin/java}, else the newest under /usr/lib/jvm (this
+     * machine's second JDK, see the README).
      */
     static Optional<Path> java() throws IOException {
         String configured = System.getProperty("caravan.bench.aot-java", "");
@@ -38,17 +39,17 @@ final class AotCache {
             return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
-                    .filter(home -> featureVersion(home) >= 25)
-                    .max(Comparator.comparingInt((Path home) -> featureVersion(home)).thenComparing(Path::toString))
-                    .map(home -> home.resolve("bin/java"));
+            return homes.map(home -> home.resolve("bin/java"))
+                    .filter(Files::isExecutable)
+                    .filter(java -> featureVersion(java) >= 25)
+                    .max(Comparator.comparingInt((Path java) -> featureVersion(java)).thenComparing(Path::toString));
         }
     }
 
-    /** The feature version in a JDK's {@code release} file, or 0 when it has none. */
-    static int featureVersion(Path javaHome) {
+    /** The feature version of a {@code bin/java}, from its JDK's {@code release} file; 0 when it has none. */
+    static int featureVersion(Path java) {
         try {
-            return featureVersion(Files.readString(javaHome.resolve("release")));
+            return featureVersion(Files.readString(java.toAbsolutePath().getParent().getParent().resolve("release")));
         } catch (IOException e) {
             return 0;
         }
@@ -63,7 +64,7 @@ final class AotCache {
         return feature == 1 ? 8 : feature; // "1.8.0_..." is Java 8
     }
 
-    /** Trains a cache for the packaged jar with {@code bin/aot-cache}, written to {@code out}. */
+    /** Trains the cache for {@code java} with {@code bin/aot-cache}, written to {@code out}. */
     static Path train(Path java, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path log = out.resolveSibling(out.getFileName() + ".training-output.txt");
@@ -82,8 +83,14 @@ final class AotCache {
         return out;
     }
 
-    /** Caravan on the given Java with the cache: {@code -XX:AOTMode=on}, so an unusable cache fails the start. */
+    /**
+     * Caravan on {@code java} with the cache, as bin/aot-cache says to start it, and told to use it or fail: an
+     * unusable cache or archive fails the start instead of going unnoticed.
+     */
     static CaravanProcess.Jvm jvm(Path java, Path cache) {
-        return new CaravanProcess.Jvm(java, List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache.toAbsolutePath()));
+        String file = cache.toAbsolutePath().toString();
+        return new CaravanProcess.Jvm(java, featureVersion(java) >= 25
+                ? List.of("-XX:AOTMode=on", "-XX:AOTCache=" + file)
+                : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + file));
     }
 }

@@ -315,45 +315,52 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             return; // the test suite's smoke run covers (i) in StartupScenarioIT, against the packaged jar
         }
         StartupScenario scenario = new StartupScenario(Path.of("target", "bench", "runs"), Duration.ofSeconds(10));
-        // Beside the run command, the same start on a JDK 25 with the AOT cache bin/aot-cache trains (no load after
-        // it: its peak RSS is the run command's question), starts of the two alternating so drift favours neither.
-        Optional<Path> aotJava = AotCache.java();
-        CaravanProcess.Jvm aot = null;
-        if (aotJava.isPresent()) {
-            Path cache = AotCache.train(aotJava.get(), Path.of("target", "bench", "caravan.aot"));
-            aot = AotCache.jvm(aotJava.get(), cache);
+        // Beside the run command: the same start with the class cache bin/aot-cache trains, for the run command's Java
+        // (a CDS archive on JDK 17) and for a JDK 25 if there is one (the AOT cache). No load after those starts: peak
+        // RSS is the run command's question. The variants take turns, in rotating order, so drift favours none.
+        List<StartupVariant> variants = new ArrayList<>();
+        variants.add(new StartupVariant("i", " (packaged jar, shipped routes)", CaravanProcess.Jvm.current(),
+                messages));
+        Path java = CaravanProcess.Jvm.current().java();
+        variants.add(StartupVariant.cached("i_cds", java, Path.of("target", "bench", "caravan.jsa")));
+        Optional<Path> jdk25 = AotCache.java();
+        if (jdk25.isPresent()) {
+            variants.add(StartupVariant.cached("i_aot", jdk25.get(), Path.of("target", "bench", "caravan.aot")));
         } else {
             LOG.info("(i) with an AOT cache skipped: no JDK 25 or later (-Dcaravan.bench.aot-java)");
         }
-        List<Double> ready = new ArrayList<>();
-        List<Double> idle = new ArrayList<>();
-        List<Double> peak = new ArrayList<>();
-        List<Double> aotReady = new ArrayList<>();
-        List<Double> aotIdle = new ArrayList<>();
         for (int i = 0; i < startups; i++) {
-            for (boolean withCache : i % 2 == 0 ? new boolean[]{false, true} : new boolean[]{true, false}) {
-                if (!withCache) {
-                    StartupScenario.Start start = scenario.run(messages, consumers);
-                    ready.add(start.secondsToReady());
-                    idle.add(start.idleRssMB());
-                    peak.add(start.peakRssMB());
-                } else if (aot != null) {
-                    StartupScenario.Start start = scenario.run(aot, 0, consumers);
-                    aotReady.add(start.secondsToReady());
-                    aotIdle.add(start.idleRssMB());
-                }
+            for (int v = 0; v < variants.size(); v++) {
+                StartupVariant variant = variants.get((i + v) % variants.size());
+                StartupScenario.Start start = scenario.run(variant.jvm(), variant.load(), consumers);
+                variant.ready().add(start.secondsToReady());
+                variant.idle().add(start.idleRssMB());
+                variant.peak().add(start.peakRssMB());
             }
         }
-        report.add("i.ready", "start to ready (packaged jar, shipped routes)", "s", ready, Map.of());
-        report.add("i.idle", "idle RSS, 10 s after ready", "MB", idle, Map.of());
-        report.add("i.peak", "peak RSS (VmHWM) after a (c) load of " + messages, "MB", peak, Map.of());
-        if (aot != null) {
-            int feature = AotCache.featureVersion(aotJava.get().getParent().getParent());
-            String jdk = feature > 0 ? "JDK " + feature : aotJava.get().toString();
-            report.add("i_aot.ready", "start to ready, " + jdk + " with the AOT cache (bin/aot-cache)", "s",
-                    aotReady, Map.of());
-            report.add("i_aot.idle", "idle RSS, 10 s after ready, " + jdk + " with the AOT cache", "MB", aotIdle,
+        for (StartupVariant variant : variants) {
+            report.add(variant.name() + ".ready", "start to ready" + variant.label(), "s", variant.ready(), Map.of());
+            report.add(variant.name() + ".idle", "idle RSS, 10 s after ready" + variant.label(), "MB", variant.idle(),
                     Map.of());
+        }
+        report.add("i.peak", "peak RSS (VmHWM) after a (c) load of " + messages, "MB", variants.get(0).peak(),
+                Map.of());
+    }
+
+    /** One way of starting Caravan for (i), and what its starts measured. */
+    private record StartupVariant(String name, String label, CaravanProcess.Jvm jvm, int load, List<Double> ready,
+            List<Double> idle, List<Double> peak) {
+
+        StartupVariant(String name, String label, CaravanProcess.Jvm jvm, int load) {
+            this(name, label, jvm, load, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** The run command on {@code java} with the cache bin/aot-cache trains for it, written to {@code cache}. */
+        static StartupVariant cached(String name, Path java, Path cache) throws Exception {
+            AotCache.train(java, cache);
+            String what = AotCache.featureVersion(java) >= 25 ? "the AOT cache" : "the CDS archive";
+            return new StartupVariant(name, ", JDK " + AotCache.featureVersion(java) + " with " + what
+                    + " (bin/aot-cache)", AotCache.jvm(java, cache), 0);
         }
     }
 
@@ -375,10 +382,13 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                     "median; target is for a quiet machine");
             report.target("(i) idle RSS, MB", report.scenario("i.idle").median(), false, 300, "median");
         }
-        if (report.scenario("i_aot.ready") != null) {
-            report.target("(i_aot) start to ready with the AOT cache, s", report.scenario("i_aot.ready").median(),
-                    false, 2.5, "median; target is for a quiet machine");
-            report.target("(i_aot) idle RSS, MB", report.scenario("i_aot.idle").median(), false, 300, "median");
+        for (String cached : List.of("i_cds", "i_aot")) {
+            if (report.scenario(cached + ".ready") != null) {
+                report.target("(" + cached + ") start to ready, s", report.scenario(cached + ".ready").median(), false,
+                        2.5, "median; target is for a quiet machine");
+                report.target("(" + cached + ") idle RSS, MB", report.scenario(cached + ".idle").median(), false, 300,
+                        "median");
+            }
         }
     }
 

@@ -30,9 +30,25 @@ class StartupScenarioIT {
     }
 
     /**
-     * bin/aot-cache trains a cache that a JDK 25 start then uses ({@code -XX:AOTMode=on}: the JVM refuses to start on a
-     * cache it cannot map). A cache older than the build is refused by Caravan itself, before Camel starts: the JVM
-     * would run the classes it holds, the previous build's code ({@code AotCacheGuard}).
+     * bin/aot-cache trains, for the run command's Java (JDK 17 here), a CDS archive that a start then uses:
+     * {@code -Xshare:on} makes the JVM refuse to start on an archive it cannot map, so a start that gets ready proves
+     * it was used.
+     */
+    @Test
+    void theShippedScriptTrainsACdsArchiveForTheRunCommandsJava() throws Exception {
+        Path java = CaravanProcess.Jvm.current().java();
+        assumeTrue(AotCache.featureVersion(java) < 25, "the test JVM is a JDK 25: the AOT cache test covers it");
+        Path archive = AotCache.train(java, Path.of("target", "caravan-it", "caravan.jsa"));
+
+        StartupScenario.Start start = scenario.run(AotCache.jvm(java, archive), 200, 2);
+        assertThat(start.secondsToReady()).isPositive();
+        assertThat(start.loadRate()).isPositive();
+    }
+
+    /**
+     * On a JDK 25 bin/aot-cache trains the AOT cache, which a start then uses ({@code -XX:AOTMode=on}: the JVM refuses
+     * to start on a cache it cannot map). A cache older than the build is refused by Caravan itself, before Camel
+     * starts: the JVM would run the classes it holds, the previous build's code ({@code AotCacheGuard}).
      */
     @Test
     void theShippedScriptTrainsAnAotCacheThatAStartUses() throws Exception {
