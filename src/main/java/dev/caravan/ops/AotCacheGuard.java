@@ -69,10 +69,11 @@ public class AotCacheGuard {
         }
         try {
             FileTime trained = Files.getLastModifiedTime(cache);
+            Path cacheFile = cache.toAbsolutePath();
             Path application = runnerJar.toAbsolutePath().getParent();
             try (Stream<Path> files = Files.walk(application)) {
                 Optional<Path> newer = files.filter(Files::isRegularFile)
-                        .filter(file -> !file.toAbsolutePath().equals(cache.toAbsolutePath()))
+                        .filter(file -> !file.equals(cacheFile))
                         .filter(file -> modified(file).compareTo(trained) > 0)
                         .findFirst();
                 return newer.map(file -> "The AOT cache " + cache + " was trained before the application was last"

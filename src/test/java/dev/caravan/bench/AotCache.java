@@ -22,6 +22,9 @@ final class AotCache {
 
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
+    /** The cache flag in the start command bin/aot-cache prints. */
+    private static final Pattern USE_FLAG = Pattern.compile("-XX:(AOTCache|SharedArchiveFile)=\\S+");
+
     private AotCache() {
     }
 
@@ -64,8 +67,13 @@ final class AotCache {
         return feature == 1 ? 8 : feature; // "1.8.0_..." is Java 8
     }
 
-    /** Trains the cache for {@code java} with {@code bin/aot-cache}, written to {@code out}. */
-    static Path train(Path java, Path out) throws IOException, InterruptedException {
+    /**
+     * Trains the cache for {@code java} with {@code bin/aot-cache}, written to {@code out}, and returns Caravan on
+     * {@code java} with the flag the script says to start with ({@code -XX:AOTCache} or {@code -XX:SharedArchiveFile}:
+     * the script alone decides which kind a Java gets), told to use it or fail: an unusable cache or archive fails the
+     * start instead of going unnoticed.
+     */
+    static CaravanProcess.Jvm train(Path java, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path log = out.resolveSibling(out.getFileName() + ".training-output.txt");
         ProcessBuilder builder = new ProcessBuilder("bin/aot-cache", java.toString()).redirectErrorStream(true)
@@ -76,21 +84,15 @@ final class AotCache {
             training.destroyForcibly().waitFor();
             throw new IllegalStateException("bin/aot-cache took over 5 minutes:\n" + Files.readString(log));
         }
+        String output = Files.readString(log);
         if (training.exitValue() != 0) {
-            throw new IllegalStateException("bin/aot-cache failed (" + training.exitValue() + "):\n"
-                    + Files.readString(log));
+            throw new IllegalStateException("bin/aot-cache failed (" + training.exitValue() + "):\n" + output);
         }
-        return out;
-    }
-
-    /**
-     * Caravan on {@code java} with the cache, as bin/aot-cache says to start it, and told to use it or fail: an
-     * unusable cache or archive fails the start instead of going unnoticed.
-     */
-    static CaravanProcess.Jvm jvm(Path java, Path cache) {
-        String file = cache.toAbsolutePath().toString();
-        return new CaravanProcess.Jvm(java, featureVersion(java) >= 25
-                ? List.of("-XX:AOTMode=on", "-XX:AOTCache=" + file)
-                : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + file));
+        Matcher use = USE_FLAG.matcher(output);
+        if (!use.find()) {
+            throw new IllegalStateException("bin/aot-cache printed no start command:\n" + output);
+        }
+        String mustUse = use.group(1).equals("AOTCache") ? "-XX:AOTMode=on" : "-Xshare:on";
+        return new CaravanProcess.Jvm(java, List.of(mustUse, use.group()));
     }
 }

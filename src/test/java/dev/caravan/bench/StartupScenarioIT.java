@@ -38,9 +38,9 @@ class StartupScenarioIT {
     void theShippedScriptTrainsACdsArchiveForTheRunCommandsJava() throws Exception {
         Path java = CaravanProcess.Jvm.current().java();
         assumeTrue(AotCache.featureVersion(java) < 25, "the test JVM is a JDK 25: the AOT cache test covers it");
-        Path archive = AotCache.train(java, Path.of("target", "caravan-it", "caravan.jsa"));
+        CaravanProcess.Jvm withArchive = AotCache.train(java, Path.of("target", "caravan-it", "caravan.jsa"));
 
-        StartupScenario.Start start = scenario.run(AotCache.jvm(java, archive), 200, 2);
+        StartupScenario.Start start = scenario.run(withArchive, 200, 2);
         assertThat(start.secondsToReady()).isPositive();
         assertThat(start.loadRate()).isPositive();
     }
@@ -54,17 +54,18 @@ class StartupScenarioIT {
     void theShippedScriptTrainsAnAotCacheThatAStartUses() throws Exception {
         Optional<Path> java = AotCache.java();
         assumeTrue(java.isPresent(), "no JDK 25 or later here (-Dcaravan.bench.aot-java)");
-        Path cache = AotCache.train(java.get(), Path.of("target", "caravan-it", "caravan.aot"));
+        Path cache = Path.of("target", "caravan-it", "caravan.aot");
+        CaravanProcess.Jvm withCache = AotCache.train(java.get(), cache);
         assertThat(Files.size(cache)).isPositive();
 
-        StartupScenario.Start start = scenario.run(AotCache.jvm(java.get(), cache), 200, 2);
+        StartupScenario.Start start = scenario.run(withCache, 200, 2);
         assertThat(start.secondsToReady()).isPositive();
         assertThat(start.loadRate()).isPositive();
 
         FileTime built = Files.getLastModifiedTime(CaravanProcess.jar());
         Files.setLastModifiedTime(cache, FileTime.fromMillis(built.toMillis() - Duration.ofHours(1).toMillis()));
         CaravanProcess.Layout layout = CaravanProcess.Layout.create("aot-stale-");
-        try (CaravanProcess stale = CaravanProcess.start(AotCache.jvm(java.get(), cache), layout.run(),
+        try (CaravanProcess stale = CaravanProcess.start(withCache, layout.run(),
                 layout.routes(), layout.data(), layout.httpPort(), layout.brokerPort(), Map.of(), Map.of())) {
             assertThat(stale.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(stale.output()).contains("was trained before the application was last built",
