@@ -1,9 +1,15 @@
 package dev.caravan.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -20,12 +26,18 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+
 import dev.caravan.testing.RouteFiles;
 
 /**
  * The broker-side scenarios, all in one process on the embedded broker (in-VM), persistent 1 KiB messages: (a) the
  * raw broker, (b) a plain JMS bridge and (c) the Caravan route (both from {@link QueueBridgeBenchmark}), (d) content-based
- * routing with a transformer, (e) fan-out to three durable subscribers. Each round method preloads its input, times
+ * routing with a transformer, (e) fan-out to three durable subscribers, and (d0), (e0): (d) and (e) written by hand on
+ * JMS, the baselines that say what their work costs without the routing layer. Each round method preloads its input, times
  * the work until every message is on its output, cleans up, and returns messages per second.
  */
 final class BrokerScenarios implements AutoCloseable {
@@ -33,6 +45,7 @@ final class BrokerScenarios implements AutoCloseable {
     static final String CBR_FILE = "bench-cbr.camel.yaml";
     static final String FAN = "bench-fan";
     static final String FAN_BATCHED = "bench-fanb";
+    static final String FAN_PLAIN = "bench-fan0";
     static final String BATCHED_FILE = "bench-batched.camel.yaml";
     static final int FAN_SUBSCRIBERS = 3;
 
@@ -43,6 +56,9 @@ final class BrokerScenarios implements AutoCloseable {
     private final int consumers;
     private final QueueBridgeBenchmark bridges;
     private final byte[] payload = new byte[1024];
+    /** (d0)'s transform: the same Jackson XML writer, and root, as the {@code order-json-to-xml} transformer's. */
+    private final ObjectWriter orderXml = new XmlMapper().writer().withRootName("order");
+    private final ObjectMapper json = new ObjectMapper();
     private final byte[] smallOrder;
     private final byte[] bigOrder;
 
@@ -111,6 +127,7 @@ final class BrokerScenarios implements AutoCloseable {
         deployFanOut(FAN, "# Benchmark (e): three durable subscribers of one topic.", "");
         deployFanOut(FAN_BATCHED, "# Benchmark (e_batched): (e) with batched acknowledgement on each subscriber.",
                 "        transactionBatchCount: 100\n        transactionBatchTimeout: 50\n");
+        createSubscriptions(FAN_PLAIN);
     }
 
     /** Three durable shared subscriber routes {@code <name>-1..3} of topic {@code <name>}, each to its queue. */
@@ -133,7 +150,11 @@ final class BrokerScenarios implements AutoCloseable {
                     """.formatted(name, i, consumers, extraParameters));
         }
         routes.deploy(name + ".camel.yaml", fan.toString());
-        // The subscriptions' queues exist before the first publish, as they would for long-running subscribers.
+        createSubscriptions(name);
+    }
+
+    /** The subscriptions' queues exist before the first publish, as they would for long-running subscribers. */
+    private void createSubscriptions(String name) throws Exception {
         for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
             server.createQueue(QueueConfiguration.of(name + "-" + i).setAddress(name)
                     .setRoutingType(RoutingType.MULTICAST).setDurable(true), true);
@@ -212,19 +233,94 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (d) JSONPath content-based routing plus the JSON -> XML transformer; half the orders are big. */
     double routingWithTransform(int messages) throws Exception {
-        Preload.send(factory, false, "bench.cbr.in", messages, i -> i % 2 == 0 ? bigOrder : smallOrder);
+        preloadOrders("bench.cbr.in", messages);
         long started = System.nanoTime();
         camel.getRouteController().startRoute("bench-cbr");
         awaitTotal(List.of("bench.cbr.big", "bench.cbr.small"), messages);
         double rate = messages / ((System.nanoTime() - started) / 1e9);
         stop("bench-cbr");
-        if (count("bench.cbr.big") != messages / 2 + messages % 2) {
-            throw new IllegalStateException("content-based routing sent " + count("bench.cbr.big")
-                    + " big orders, expected " + (messages / 2 + messages % 2));
-        }
-        purge("bench.cbr.big");
-        purge("bench.cbr.small");
+        checkRoutedAndPurge("bench.cbr", messages);
         return rate;
+    }
+
+    /** Half the orders big (over 500.00), alternating, as (d)'s input. */
+    private void preloadOrders(String queue, int messages) throws Exception {
+        Preload.send(factory, false, queue, messages, i -> i % 2 == 0 ? bigOrder : smallOrder);
+    }
+
+    /** Fails the round unless every big order reached {@code <prefix>.big}; then empties both outputs. */
+    private void checkRoutedAndPurge(String prefix, int messages) throws Exception {
+        long big = count(prefix + ".big");
+        if (big != messages / 2 + messages % 2) {
+            throw new IllegalStateException(prefix + ": content-based routing sent " + big + " big orders, expected "
+                    + (messages / 2 + messages % 2));
+        }
+        purge(prefix + ".big");
+        purge(prefix + ".small");
+    }
+
+    /**
+     * (d0) (d)'s work written by hand on JMS: the same threads and commits as (b), the order parsed once with Jackson,
+     * routed on {@code totalCents}, written as XML with the transformer's Jackson writer and sent as a text message
+     * with its content type. What the same CBR and transform cost without the routing layer, on the same host.
+     */
+    double plainRoutingWithTransform(int messages) throws Exception {
+        preloadOrders("bench.cbr0.in", messages);
+        double rate;
+        try (PlainBridge bridge = PlainBridge.start(factory, consumers, "plain-cbr",
+                session -> session.createConsumer(session.createQueue("bench.cbr0.in")), session -> {
+                    MessageProducer big = persistent(session.createProducer(session.createQueue("bench.cbr0.big")));
+                    MessageProducer small = persistent(
+                            session.createProducer(session.createQueue("bench.cbr0.small")));
+                    return message -> {
+                        JsonNode order = json.readTree(message.getBody(byte[].class));
+                        TextMessage xml = session.createTextMessage(orderXml.writeValueAsString(order));
+                        xml.setStringProperty("Content_HYPHEN_Type", "application/xml");
+                        (order.path("totalCents").asLong() > 50_000 ? big : small).send(xml);
+                    };
+                })) {
+            awaitTotal(List.of("bench.cbr0.big", "bench.cbr0.small"), messages);
+            rate = messages / ((System.nanoTime() - bridge.startedNanos()) / 1e9);
+        }
+        checkRoutedAndPurge("bench.cbr0", messages);
+        return rate;
+    }
+
+    /**
+     * (e0) (e) written by hand on JMS: each of the three shared durable subscriptions drained by (b)'s bridge, as many
+     * threads as a Caravan subscriber route has consumers, each forwarding to its queue. Messages per second per
+     * subscriber: what fan-out with a commit per message costs this broker and host without the routing layer.
+     */
+    double plainFanOut(int messages) throws Exception {
+        Preload.send(factory, true, FAN_PLAIN, messages, i -> payload);
+        List<PlainBridge> bridges = new ArrayList<>();
+        double rate;
+        try {
+            for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+                String subscription = FAN_PLAIN + "-" + i;
+                String out = FAN_PLAIN + ".out." + i;
+                bridges.add(PlainBridge.start(factory, consumers, "plain-fan-" + i,
+                        session -> session.createSharedDurableConsumer(session.createTopic(FAN_PLAIN), subscription),
+                        session -> persistent(session.createProducer(session.createQueue(out)))::send));
+            }
+            for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+                awaitTotal(List.of(FAN_PLAIN + ".out." + i), messages);
+            }
+            rate = messages / ((System.nanoTime() - bridges.get(0).startedNanos()) / 1e9);
+        } finally {
+            for (PlainBridge bridge : bridges) {
+                bridge.close();
+            }
+        }
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            purge(FAN_PLAIN + ".out." + i);
+        }
+        return rate;
+    }
+
+    private static MessageProducer persistent(MessageProducer producer) throws JMSException {
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        return producer;
     }
 
     /** (e) One publish, three durable subscribers each forwarding to its queue: messages per second per subscriber. */
@@ -290,8 +386,9 @@ final class BrokerScenarios implements AutoCloseable {
         bridges.undeploy();
         routes.undeploy(CBR_FILE);
         routes.undeploy(BATCHED_FILE);
-        for (String name : List.of(FAN, FAN_BATCHED)) {
-            routes.undeploy(name + ".camel.yaml");
+        routes.undeploy(FAN + ".camel.yaml");
+        routes.undeploy(FAN_BATCHED + ".camel.yaml");
+        for (String name : List.of(FAN, FAN_BATCHED, FAN_PLAIN)) {
             for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
                 server.destroyQueue(SimpleString.of(name + "-" + i), null, false, true);
             }

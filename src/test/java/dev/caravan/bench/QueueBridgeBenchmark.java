@@ -7,18 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
-import jakarta.jms.Session;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -185,46 +177,17 @@ public final class QueueBridgeBenchmark {
 
     double plainBridgeRound(int messages) throws Exception {
         preload("bench.plain.in", messages);
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger failures = new AtomicInteger();
-        CountDownLatch ready = new CountDownLatch(consumers);
-        List<Thread> threads = new ArrayList<>();
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            long started = System.nanoTime();
-            for (int i = 0; i < consumers; i++) {
-                Thread thread = new Thread(() -> {
-                    try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-                        MessageConsumer consumer = session.createConsumer(session.createQueue("bench.plain.in"));
-                        MessageProducer producer = session.createProducer(session.createQueue("bench.plain.out"));
-                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                        ready.countDown();
-                        while (running.get()) {
-                            Message message = consumer.receive(100);
-                            if (message != null) {
-                                producer.send(message);
-                                session.commit();
-                            }
-                        }
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                        ready.countDown();
-                    }
-                }, "plain-bridge-" + i);
-                thread.start();
-                threads.add(thread);
-            }
-            double rate = awaitDelivered("bench.plain.out", messages, started);
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(10_000);
-            }
-            if (failures.get() > 0) {
-                throw new IllegalStateException(failures.get() + " plain bridge threads failed");
-            }
-            purge("bench.plain.out");
-            return rate;
+        double rate;
+        try (PlainBridge bridge = PlainBridge.start(factory, consumers, "plain-bridge",
+                session -> session.createConsumer(session.createQueue("bench.plain.in")), session -> {
+                    MessageProducer producer = session.createProducer(session.createQueue("bench.plain.out"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    return producer::send;
+                })) {
+            rate = awaitDelivered("bench.plain.out", messages, bridge.startedNanos());
         }
+        purge("bench.plain.out");
+        return rate;
     }
 
     double caravanRound(int messages) throws Exception {
