@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.TextMessage;
 
@@ -269,9 +267,8 @@ final class BrokerScenarios implements AutoCloseable {
         double rate;
         try (PlainBridge bridge = PlainBridge.start(factory, consumers, "plain-cbr",
                 session -> session.createConsumer(session.createQueue("bench.cbr0.in")), session -> {
-                    MessageProducer big = persistent(session.createProducer(session.createQueue("bench.cbr0.big")));
-                    MessageProducer small = persistent(
-                            session.createProducer(session.createQueue("bench.cbr0.small")));
+                    MessageProducer big = PlainBridge.persistentProducer(session, "bench.cbr0.big");
+                    MessageProducer small = PlainBridge.persistentProducer(session, "bench.cbr0.small");
                     return message -> {
                         JsonNode order = json.readTree(message.getBody(byte[].class));
                         TextMessage xml = session.createTextMessage(orderXml.writeValueAsString(order));
@@ -301,26 +298,16 @@ final class BrokerScenarios implements AutoCloseable {
                 String out = FAN_PLAIN + ".out." + i;
                 bridges.add(PlainBridge.start(factory, consumers, "plain-fan-" + i,
                         session -> session.createSharedDurableConsumer(session.createTopic(FAN_PLAIN), subscription),
-                        session -> persistent(session.createProducer(session.createQueue(out)))::send));
+                        session -> PlainBridge.persistentProducer(session, out)::send));
             }
-            for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
-                awaitTotal(List.of(FAN_PLAIN + ".out." + i), messages);
-            }
-            rate = messages / ((System.nanoTime() - bridges.get(0).startedNanos()) / 1e9);
+            rate = awaitFannedOut(FAN_PLAIN, messages, bridges.get(0).startedNanos());
         } finally {
             for (PlainBridge bridge : bridges) {
                 bridge.close();
             }
         }
-        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
-            purge(FAN_PLAIN + ".out." + i);
-        }
+        purgeFannedOut(FAN_PLAIN);
         return rate;
-    }
-
-    private static MessageProducer persistent(MessageProducer producer) throws JMSException {
-        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-        return producer;
     }
 
     /** (e) One publish, three durable subscribers each forwarding to its queue: messages per second per subscriber. */
@@ -339,17 +326,26 @@ final class BrokerScenarios implements AutoCloseable {
         for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
             camel.getRouteController().startRoute(name + "-" + i);
         }
-        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
-            awaitTotal(List.of(name + ".out." + i), messages);
-        }
-        double rate = messages / ((System.nanoTime() - started) / 1e9);
+        double rate = awaitFannedOut(name, messages, started);
         for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
             stop(name + "-" + i);
         }
+        purgeFannedOut(name);
+        return rate;
+    }
+
+    /** Waits until every subscriber's queue {@code <name>.out.1..3} has them all: messages per second per subscriber. */
+    private double awaitFannedOut(String name, int messages, long startedNanos) throws InterruptedException {
+        for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
+            awaitTotal(List.of(name + ".out." + i), messages);
+        }
+        return messages / ((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    private void purgeFannedOut(String name) throws Exception {
         for (int i = 1; i <= FAN_SUBSCRIBERS; i++) {
             purge(name + ".out." + i);
         }
-        return rate;
     }
 
     private void awaitTotal(List<String> queues, long messages) throws InterruptedException {

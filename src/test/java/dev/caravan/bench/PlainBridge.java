@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 /**
@@ -59,6 +61,13 @@ final class PlainBridge implements AutoCloseable {
     static PlainBridge start(ConnectionFactory factory, int threads, String name, Source source,
             HandlerFactory handlers) throws JMSException {
         return new PlainBridge(factory, threads, name, source, handlers);
+    }
+
+    /** A producer to {@code queue} on the session, sending persistent messages (explicitly, whatever the default). */
+    static MessageProducer persistentProducer(Session session, String queue) throws JMSException {
+        MessageProducer producer = session.createProducer(session.createQueue(queue));
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        return producer;
     }
 
     /** When the bridge's connection was started, just before its threads: the start of its timing. */

@@ -9,9 +9,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.MessageProducer;
-
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -179,11 +176,8 @@ public final class QueueBridgeBenchmark {
         preload("bench.plain.in", messages);
         double rate;
         try (PlainBridge bridge = PlainBridge.start(factory, consumers, "plain-bridge",
-                session -> session.createConsumer(session.createQueue("bench.plain.in")), session -> {
-                    MessageProducer producer = session.createProducer(session.createQueue("bench.plain.out"));
-                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                    return producer::send;
-                })) {
+                session -> session.createConsumer(session.createQueue("bench.plain.in")),
+                session -> PlainBridge.persistentProducer(session, "bench.plain.out")::send)) {
             rate = awaitDelivered("bench.plain.out", messages, bridge.startedNanos());
         }
         purge("bench.plain.out");
