@@ -8,7 +8,10 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The transformer registry over {@code caravan.transformers.dir} and the {@code transformer:} component routes use. */
+/**
+ * The transformer registry over {@code caravan.transformers.dir}, the {@code transformer:} component routes use, and
+ * the {@code jsonpath} language their predicates use.
+ */
 @Singleton
 public class TransformWiring {
 
@@ -26,5 +29,13 @@ public class TransformWiring {
     @Named("transformer")
     public TransformerComponent component(TransformerRegistry registry) {
         return new TransformerComponent(registry);
+    }
+
+    /** Camel's {@code jsonpath} language with one parse of a JSON body per exchange for its predicates. */
+    @Produces
+    @Singleton
+    @Named("jsonpath")
+    public CaravanJsonPathLanguage jsonPathLanguage() {
+        return new CaravanJsonPathLanguage();
     }
 }

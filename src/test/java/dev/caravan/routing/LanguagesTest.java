@@ -2,6 +2,12 @@ package dev.caravan.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.transform.CaravanJsonPathLanguage;
 
 /** The expression languages DESIGN.md promises route authors, each used from a YAML route. */
 @QuarkusTest
@@ -61,6 +68,29 @@ class LanguagesTest extends CaravanTestSupport {
                             name: channel
                             constant: "xml"
                         - to: "jms:queue:lang.out"
+                - route:
+                    id: languages-json-choice
+                    from:
+                      uri: "jms:queue:lang.choice.in"
+                      steps:
+                        - choice:
+                            when:
+                              - jsonpath: "$[?(@.totalCents > 50000)]"
+                                steps:
+                                  - setHeader:
+                                      name: size
+                                      constant: "big"
+                              - jsonpath: "$[?(@.customer.vip == true)]"
+                                steps:
+                                  - setHeader:
+                                      name: size
+                                      constant: "vip"
+                            otherwise:
+                              steps:
+                                - setHeader:
+                                    name: size
+                                    constant: "small"
+                        - to: "jms:queue:lang.out"
                 """);
     }
 
@@ -82,6 +112,34 @@ class LanguagesTest extends CaravanTestSupport {
             assertThat(out.getStringProperty("source")).isEqualTo("shop");
             assertThat(out.getStringProperty("channel")).isEqualTo("json");
             assertThat(out.getStringProperty("summary")).startsWith("Ada owes 8");
+        }
+    }
+
+    /**
+     * Content-based routing on a JSON bytes message (as the gateway and other protocols send it), through Caravan's
+     * jsonpath language, which parses the body once for all the predicates.
+     */
+    @Test
+    void jsonPathPredicatesOnBytes() throws Exception {
+        assertThat(camel.resolveLanguage("jsonpath")).isInstanceOf(CaravanJsonPathLanguage.class);
+        try (Jms client = Jms.connect(port, "app", "app")) {
+            var producer = client.session().createProducer(client.session().createQueue("lang.choice.in"));
+            for (String order : List.of("{\"totalCents\": 60000}",
+                    "{\"totalCents\": 10, \"customer\": {\"vip\": true}}",
+                    "{\"totalCents\": 10}")) {
+                BytesMessage message = client.session().createBytesMessage();
+                message.writeBytes(order.getBytes(StandardCharsets.UTF_8));
+                message.setStringProperty("order", order);
+                producer.send(message);
+            }
+            List<Message> out = client.receive("lang.out", 3, 10_000);
+            Map<String, String> sizes = new HashMap<>();
+            for (Message message : out) {
+                sizes.put(message.getStringProperty("order"), message.getStringProperty("size"));
+            }
+            assertThat(sizes).containsOnly(Map.entry("{\"totalCents\": 60000}", "big"),
+                    Map.entry("{\"totalCents\": 10, \"customer\": {\"vip\": true}}", "vip"),
+                    Map.entry("{\"totalCents\": 10}", "small"));
         }
     }
 
