@@ -2,7 +2,7 @@ package dev.caravan.transform;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
 import org.apache.camel.jsonpath.JsonPathExpression;
 import org.apache.camel.jsonpath.JsonPathLanguage;
 import org.apache.camel.support.ExpressionAdapter;
@@ -20,24 +20,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * Expressions (which return parts of the document to the route) keep Camel's own parse: a shared parse would hand the
  * same maps to every caller.
+ * <p>
+ * One answer differs, on purpose: a path that selects a JSON {@code null} in a {@code byte[]} body. Camel reads bytes
+ * through a stream and takes a null result for a body it could not read, so it throws ("Cannot read message body as
+ * supported JSon value"), whereas for the same document as text it answers false. Here bytes answer as text does, so a
+ * JMS bytes message and a text message with the same JSON take the same branch.
  */
 public class CaravanJsonPathLanguage extends JsonPathLanguage {
 
     /** The header Camel's JSONPath reads a body's charset from ({@code JsonPathConstants.HEADER_JSON_ENCODING}). */
     static final String ENCODING_HEADER = "CamelJsonPathJsonEncoding";
 
+    /** Where a typed, single-input language's properties hold the {@code source} option ({@code header:x}, ...). */
+    private static final int SOURCE = 1;
+
+    /**
+     * Camel's predicate, as it builds it; when it reads the message body (no {@code source} given), its input is then
+     * the parsed body instead.
+     */
     @Override
-    protected ExpressionAdapter doCreateJsonPathExpression(Expression source, String expression, Object[] properties,
-            boolean predicate) {
-        ExpressionAdapter answer = super.doCreateJsonPathExpression(source, expression, properties, predicate);
-        if (predicate && source == null && answer instanceof JsonPathExpression jsonPath
-                && jsonPath.getSource() == null) {
+    public Predicate createPredicate(String expression, Object[] properties) {
+        Predicate predicate = super.createPredicate(expression, properties);
+        String source = property(String.class, properties, SOURCE, null);
+        if ((source == null || source.isEmpty()) && predicate instanceof JsonPathExpression jsonPath) {
             jsonPath.setSource(new ParsedBody(mapper(getCamelContext())));
             if (getCamelContext() != null) {
-                jsonPath.init(getCamelContext()); // again: the engine takes its source when it is built
+                jsonPath.init(getCamelContext()); // again: the engine takes its input when it is built
             }
         }
-        return answer;
+        return predicate;
     }
 
     /**

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * longer matches and the next reader parses the new body. (A step that rewrote a {@code byte[]} body in place, without
  * setting it, would go unnoticed; Camel's processors and Caravan's steps always set a new body.) It is held as an internal ("safe copy") exchange property,
  * so it is not among the exchange's properties that routes, logs or traces see. The maps and lists are shared by every
- * reader of the entry, so only readers that never hand them to other code take them from here: predicates, whose
- * result is only true or false.
+ * reader of the entry, so only readers that never hand them to other code, nor change them, take them from here:
+ * predicates, whose result is only true or false, and transformers that write the document in another form.
  */
 public final class ParsedJson {
 
@@ -60,6 +60,17 @@ public final class ParsedJson {
             exchange.getExchangeExtension().setSafeCopyProperty(KEY, new Entry(body, mapper, tree));
         }
         return tree;
+    }
+
+    /**
+     * What an earlier step parsed from the exchange's current body, by whichever mapper, or {@code null}. For readers
+     * that take any mapper's untyped parse of the document as the document: every mapper reads JSON into the same maps,
+     * lists, strings, numbers, booleans and nulls unless configured to read another dialect of JSON (comments, say),
+     * and then the application's mapper — the one JSONPath uses — has decided what its JSON is.
+     */
+    public static Object cached(Exchange exchange) {
+        Entry entry = exchange.getExchangeExtension().getSafeCopyProperty(KEY, Entry.class);
+        return entry != null && entry.body == exchange.getMessage().getBody() ? entry.tree : null;
     }
 
     /**

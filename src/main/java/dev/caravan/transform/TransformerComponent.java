@@ -15,6 +15,8 @@ import org.apache.camel.support.DefaultProducer;
  * {@code transformer:<name>}: a route step that applies the transformer in {@code transformers/<name>/} to the message
  * body and sets {@code Content-Type} to its output type. A body it cannot transform fails the exchange with a
  * {@link TransformException} naming the transformer and the reason, so the message ends in its DLQ with that cause.
+ * Where an earlier step (a JSONPath predicate) already parsed the body ({@link ParsedJson}), a transformer that can
+ * take the parsed document does, instead of parsing the text again.
  */
 public class TransformerComponent extends DefaultComponent {
 
@@ -46,8 +48,12 @@ public class TransformerComponent extends DefaultComponent {
                 @Override
                 public void process(Exchange exchange) throws Exception {
                     Transformer transformer = registry.get(name);
-                    String input = exchange.getMessage().getMandatoryBody(String.class);
-                    exchange.getMessage().setBody(transformer.apply(input));
+                    Object parsed = ParsedJson.cached(exchange);
+                    String output = parsed == null ? null : transformer.applyParsed(parsed);
+                    if (output == null) {
+                        output = transformer.apply(exchange.getMessage().getMandatoryBody(String.class));
+                    }
+                    exchange.getMessage().setBody(output);
                     exchange.getMessage().setHeader("Content-Type", transformer.outputContentType());
                 }
             };

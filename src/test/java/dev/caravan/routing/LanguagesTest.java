@@ -10,6 +10,10 @@ import java.util.Map;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.model.language.JsonPathExpression;
+import org.apache.camel.reifier.language.ExpressionReifier;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,7 @@ class LanguagesTest extends CaravanTestSupport {
                                   - setHeader:
                                       name: size
                                       constant: "big"
+                                  - to: "transformer:order-json-to-xml"
                               - jsonpath: "$[?(@.customer.vip == true)]"
                                 steps:
                                   - setHeader:
@@ -122,6 +127,13 @@ class LanguagesTest extends CaravanTestSupport {
     @Test
     void jsonPathPredicatesOnBytes() throws Exception {
         assertThat(camel.resolveLanguage("jsonpath")).isInstanceOf(CaravanJsonPathLanguage.class);
+        // As a route builds a predicate: through Camel's reifier, which resolves the language by name.
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody("{\"totalCents\": 60000}".getBytes(StandardCharsets.UTF_8));
+        assertThat(ExpressionReifier.reifier(camel, new JsonPathExpression("$[?(@.totalCents > 50000)]"))
+                .createPredicate().matches(exchange)).isTrue();
+        assertThat(exchange.getExchangeExtension().getSafeCopyProperty("CaravanParsedJson", Object.class))
+                .as("parsed once, kept for the next predicate").isNotNull();
         try (Jms client = Jms.connect(port, "app", "app")) {
             var producer = client.session().createProducer(client.session().createQueue("lang.choice.in"));
             for (String order : List.of("{\"totalCents\": 60000}",
@@ -136,6 +148,10 @@ class LanguagesTest extends CaravanTestSupport {
             Map<String, String> sizes = new HashMap<>();
             for (Message message : out) {
                 sizes.put(message.getStringProperty("order"), message.getStringProperty("size"));
+                if ("big".equals(message.getStringProperty("size"))) {
+                    // The transformer wrote the document the predicate had parsed.
+                    assertThat(Jms.text(message)).isEqualTo("<order><totalCents>60000</totalCents></order>");
+                }
             }
             assertThat(sizes).containsOnly(Map.entry("{\"totalCents\": 60000}", "big"),
                     Map.entry("{\"totalCents\": 10, \"customer\": {\"vip\": true}}", "vip"),

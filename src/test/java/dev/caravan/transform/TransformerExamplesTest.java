@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Every example of every transformer in {@code transformers/}: {@code examples/<case>.input.*} transformed must equal
@@ -45,7 +46,16 @@ class TransformerExamplesTest {
                                             .filter(line -> !line.isBlank())
                                             .forEach(line -> assertThat(e.getMessage()).contains(line)));
                         } else {
-                            assertSame(expected, registry.get(name).apply(Files.readString(input)));
+                            String output = registry.get(name).apply(Files.readString(input));
+                            assertSame(expected, output);
+                            if (input.toString().endsWith(".json")) {
+                                // After a JSONPath predicate parsed the body: the very same text, where taken.
+                                Object parsed = new ObjectMapper().readValue(input.toFile(), Object.class);
+                                String fromParsed = registry.get(name).applyParsed(parsed);
+                                if (fromParsed != null) {
+                                    assertThat(fromParsed).isEqualTo(output);
+                                }
+                            }
                         }
                     }));
                 }
@@ -53,6 +63,30 @@ class TransformerExamplesTest {
         }
         assertThat(tests).as("examples in transformers/").hasSizeGreaterThanOrEqualTo(4);
         return tests.stream();
+    }
+
+    /** json-to-xml writes the same XML from the parsed maps and lists as from the text, whatever the document holds. */
+    @Test
+    void jsonToXmlFromAParsedBodyIsTheSameXml() throws Exception {
+        Transformer toXml = registry.get("order-json-to-xml");
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> documents = List.of(
+                "{\"id\": \"o-1\", \"customer\": null, \"vip\": true, \"empty\": {}, \"none\": []}",
+                "{\"lines\": [{\"sku\": \"A\", \"q\": 2}, {\"sku\": \"B\", \"tags\": [\"x\", \"y\"]}], \"n\": [[1, 2], [3]]}",
+                "{\"small\": 1, \"long\": 12345678901, \"huge\": 123456789012345678901234567890, \"d\": 2.50,"
+                        + " \"e\": 1e300, \"neg\": -0.0}",
+                "{\"text\": \"x < y & z \\\"quoted\\\" Zoë ✓ \\u0001\", \"dup\": 1, \"dup\": 2, \"a b\": 1}");
+        for (String document : documents) {
+            String fromText;
+            try {
+                fromText = toXml.apply(document);
+            } catch (TransformException e) {
+                assertThatThrownBy(() -> toXml.applyParsed(mapper.readValue(document, Object.class)))
+                        .isInstanceOf(TransformException.class);
+                continue;
+            }
+            assertThat(toXml.applyParsed(mapper.readValue(document, Object.class))).as(document).isEqualTo(fromText);
+        }
     }
 
     @Test
