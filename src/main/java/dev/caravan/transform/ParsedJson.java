@@ -20,10 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * The entry is keyed by the identity of the body it was parsed from: once any step replaces the body, the entry no
  * longer matches and the next reader parses the new body. (A step that rewrote a {@code byte[]} body in place, without
- * setting it, would go unnoticed; Camel's processors and Caravan's steps always set a new body.) It is held as an internal ("safe copy") exchange property,
- * so it is not among the exchange's properties that routes, logs or traces see. The maps and lists are shared by every
- * reader of the entry, so only readers that never hand them to other code, nor change them, take them from here:
- * predicates, whose result is only true or false, and transformers that write the document in another form.
+ * setting it, would go unnoticed; Camel's processors and Caravan's steps always set a new body.) It is held as an
+ * internal ("safe copy") exchange property, so it is not among the exchange's properties that routes, logs or traces
+ * see. The maps and lists are shared by every reader of the entry, so only readers that never hand them to other code,
+ * nor change them, take them from here: predicates, whose result is only true or false, and transformers that write
+ * the document in another form.
  */
 public final class ParsedJson {
 
@@ -41,10 +42,10 @@ public final class ParsedJson {
     }
 
     /**
-     * The exchange's body parsed with {@code mapper} into a {@link Map} (JSON object) or {@link List} (JSON array), from
-     * this exchange's entry when it was parsed from the same body with the same mapper; {@code null} when the body is
-     * not a {@code String} or {@code byte[]}, or is not a JSON object or array (the caller then reads the body its own
-     * way, with its own error for malformed input).
+     * The exchange's body parsed with {@code mapper} into a {@link Map} (JSON object) or {@link List} (JSON array),
+     * from this exchange's entry when it was parsed from the same body with the same mapper; {@code null} when the body
+     * is not a {@code String} or {@code byte[]}, or is not a JSON object or array (the caller then reads the body its
+     * own way, with its own error for malformed input).
      */
     public static Object tree(Exchange exchange, ObjectMapper mapper) {
         Object body = exchange.getMessage().getBody();

@@ -175,7 +175,7 @@ class CaravanJsonPathLanguageTest {
         assertThat(expression.getExchangeExtension().getSafeCopyProperty("CaravanParsedJson", Object.class)).isNull();
     }
 
-    /** The predicate's answer, or the class of what it threw (messages may name Caravan's input where Camel's is the body). */
+    /** The predicate's answer, or the class of what it threw (a message may name the input differently). */
     private Object outcome(Predicate predicate, Object body) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(body);

@@ -72,7 +72,8 @@ class TransformerExamplesTest {
         ObjectMapper mapper = new ObjectMapper();
         List<String> documents = List.of(
                 "{\"id\": \"o-1\", \"customer\": null, \"vip\": true, \"empty\": {}, \"none\": []}",
-                "{\"lines\": [{\"sku\": \"A\", \"q\": 2}, {\"sku\": \"B\", \"tags\": [\"x\", \"y\"]}], \"n\": [[1, 2], [3]]}",
+                "{\"lines\": [{\"sku\": \"A\", \"q\": 2}, {\"sku\": \"B\", \"tags\": [\"x\", \"y\"]}],"
+                        + " \"n\": [[1, 2], [3]]}",
                 "{\"small\": 1, \"long\": 12345678901, \"huge\": 123456789012345678901234567890, \"d\": 2.50,"
                         + " \"e\": 1e300, \"neg\": -0.0}",
                 "{\"text\": \"x < y & z \\\"quoted\\\" Zoë ✓ \\u0001\", \"dup\": 1, \"dup\": 2, \"a b\": 1}");
