@@ -136,9 +136,10 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
-                    long cpuBefore = processCpuNanos();
+                    long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
                     rates.get(scenario.id()).add(scenario.round().run(messages));
-                    cpu.get(scenario.id()).add((processCpuNanos() - cpuBefore) / 1_000.0 / messages);
+                    cpu.get(scenario.id())
+                            .add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / messages);
                 }
             }
         }
@@ -158,11 +159,6 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                         Map.of("JVM CPU µs per message (median of rounds)", Stats.median(cpu.get(id))));
             }
         });
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private void httpScenarios(BenchmarkReport report) throws Exception {
