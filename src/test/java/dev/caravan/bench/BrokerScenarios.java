@@ -107,7 +107,34 @@ final class BrokerScenarios implements AutoCloseable {
                               steps:
                                 - to: "transformer:order-json-to-xml"
                                 - to: "jms:queue:bench.cbr.small"
-                """.formatted(consumers));
+                # (d)'s two parts alone, for the opt-in scenarios d_choice and d_transform: what each costs.
+                - route:
+                    id: bench-cbr-choice
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:bench.cbr-choice.in"
+                      parameters:
+                        concurrentConsumers: %d
+                      steps:
+                        - choice:
+                            when:
+                              - jsonpath: "$[?(@.totalCents > 50000)]"
+                                steps:
+                                  - to: "jms:queue:bench.cbr-choice.big"
+                            otherwise:
+                              steps:
+                                - to: "jms:queue:bench.cbr-choice.small"
+                - route:
+                    id: bench-cbr-transform
+                    autoStartup: false
+                    from:
+                      uri: "jms:queue:bench.cbr-transform.in"
+                      parameters:
+                        concurrentConsumers: %d
+                      steps:
+                        - to: "transformer:order-json-to-xml"
+                        - to: "jms:queue:bench.cbr-transform.out"
+                """.formatted(consumers, consumers, consumers));
         routes.deploy(BATCHED_FILE, """
                 # Benchmark (c_batched): route (c) with batched acknowledgement.
                 - route:
@@ -231,13 +258,33 @@ final class BrokerScenarios implements AutoCloseable {
 
     /** (d) JSONPath content-based routing plus the JSON -> XML transformer; half the orders are big. */
     double routingWithTransform(int messages) throws Exception {
-        preloadOrders("bench.cbr.in", messages);
-        long started = System.nanoTime();
-        camel.getRouteController().startRoute("bench-cbr");
-        awaitTotal(List.of("bench.cbr.big", "bench.cbr.small"), messages);
-        double rate = messages / ((System.nanoTime() - started) / 1e9);
-        stop("bench-cbr");
+        double rate = ordersThrough("bench-cbr", "bench.cbr", List.of("big", "small"), messages);
         checkRoutedAndPurge("bench.cbr", messages);
+        return rate;
+    }
+
+    /** (d_choice) (d) without the transformer: the JSONPath choice alone. */
+    double routingOnly(int messages) throws Exception {
+        double rate = ordersThrough("bench-cbr-choice", "bench.cbr-choice", List.of("big", "small"), messages);
+        checkRoutedAndPurge("bench.cbr-choice", messages);
+        return rate;
+    }
+
+    /** (d_transform) (d) without the choice: every order through the transformer to one queue. */
+    double transformOnly(int messages) throws Exception {
+        double rate = ordersThrough("bench-cbr-transform", "bench.cbr-transform", List.of("out"), messages);
+        purge("bench.cbr-transform.out");
+        return rate;
+    }
+
+    /** Loads {@code messages} orders on {@code <prefix>.in}, then the rate at which the route delivers them all. */
+    private double ordersThrough(String route, String prefix, List<String> outputs, int messages) throws Exception {
+        preloadOrders(prefix + ".in", messages);
+        long started = System.nanoTime();
+        camel.getRouteController().startRoute(route);
+        awaitTotal(outputs.stream().map(out -> prefix + "." + out).toList(), messages);
+        double rate = messages / ((System.nanoTime() - started) / 1e9);
+        stop(route);
         return rate;
     }
 

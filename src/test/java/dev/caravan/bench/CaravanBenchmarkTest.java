@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -108,6 +109,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         // The benchmark JVM's CPU per message in each round: where a shared host's drift moves the rates, a change in a
         // route's own cost still shows here (it counts loading the input queue and everything else the JVM runs).
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        // The same by kind of thread (ThreadCpu): which part of the JVM a scenario's extra CPU is spent in.
+        Map<String, Map<String, List<Double>>> threadCpu = new LinkedHashMap<>();
         try (BrokerScenarios broker = new BrokerScenarios(embeddedBroker.server(), camel, new RouteFiles(loader),
                 factory, consumers)) {
             broker.deploy();
@@ -121,11 +124,19 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                     new Scenario("e", broker::fanOut),
                     new Scenario("e0", broker::plainFanOut),
                     new Scenario("e_batched", broker::fanOutBatched));
+            // (d)'s parts alone explain (d) rather than rate it: they run when named in caravan.bench.scenarios, or
+            // with caravan.bench.diagnostics (the test suite's smoke run, so that they cannot rot).
+            List<Scenario> diagnostics = List.of(
+                    new Scenario("d_choice", broker::routingOnly),
+                    new Scenario("d_transform", broker::transformOnly));
             // -Dcaravan.bench.scenarios=b,c,d runs only those of (a)-(e), e.g. to profile one against its baseline.
             String chosen = System.getProperty("caravan.bench.scenarios", "");
             if (!chosen.isBlank()) {
                 List<String> ids = List.of(chosen.split(","));
-                scenarios = scenarios.stream().filter(s -> ids.contains(s.id())).toList();
+                scenarios = Stream.concat(scenarios.stream(), diagnostics.stream())
+                        .filter(s -> ids.contains(s.id())).toList();
+            } else if (Boolean.getBoolean("caravan.bench.diagnostics")) {
+                scenarios = Stream.concat(scenarios.stream(), diagnostics.stream()).toList();
             }
             for (Scenario scenario : scenarios) {
                 scenario.round().run(messages); // warm-up
@@ -137,9 +148,14 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
                     long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
+                    Map<String, Long> threadsBefore = ThreadCpu.snapshot();
                     rates.get(scenario.id()).add(scenario.round().run(messages));
                     cpu.get(scenario.id())
                             .add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / messages);
+                    ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), messages)
+                            .forEach((kind, micros) -> threadCpu
+                                    .computeIfAbsent(scenario.id(), id -> new LinkedHashMap<>())
+                                    .computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
                 }
             }
         }
@@ -150,13 +166,23 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         names.put("c_batched", "Caravan route, batched acknowledgement (100 / 50 ms)");
         names.put("d", "Caravan CBR (jsonpath) + JSON->XML transformer");
         names.put("d0", "(d) hand-written on JMS (Jackson parse, branch, XML)");
+        names.put("d_choice", "(d)'s JSONPath choice alone, no transformer");
+        names.put("d_transform", "(d)'s transformer alone, no choice");
         names.put("e", "fan-out to 3 durable subscribers (per subscriber)");
         names.put("e0", "(e) hand-written on JMS, (b)'s bridge per subscription (per subscriber)");
         names.put("e_batched", "fan-out (e), subscribers with batched acknowledgement (per subscriber)");
         names.forEach((id, name) -> {
             if (rates.containsKey(id)) {
-                report.add(id, name, "msg/s", rates.get(id),
-                        Map.of("JVM CPU µs per message (median of rounds)", Stats.median(cpu.get(id))));
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("JVM CPU µs per message (median of rounds)", Stats.median(cpu.get(id)));
+                StringBuilder byKind = new StringBuilder();
+                threadCpu.getOrDefault(id, Map.of())
+                        .forEach((kind, values) -> byKind.append(byKind.isEmpty() ? "" : ", ")
+                                .append(kind).append(' ').append(Math.round(Stats.median(values))));
+                if (!byKind.isEmpty()) {
+                    details.put("of which, by thread (µs per message, medians)", byKind.toString());
+                }
+                report.add(id, name, "msg/s", rates.get(id), details);
             }
         });
     }
