@@ -147,8 +147,9 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
-                    long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
+                    // Before the process's own reading: reading /proc is not the round's CPU.
                     Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+                    long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
                     rates.get(scenario.id()).add(scenario.round().run(messages));
                     cpu.get(scenario.id())
                             .add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / messages);

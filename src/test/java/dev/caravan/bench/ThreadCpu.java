@@ -28,13 +28,13 @@ final class ThreadCpu {
 
     /** CPU nanoseconds so far per kind of thread ({@link #BROKER}, {@link #GC}, {@link #JIT}, {@link #REST}). */
     static Map<String, Long> snapshot() {
-        Map<String, Long> byKind = new LinkedHashMap<>();
-        for (String kind : new String[]{BROKER, GC, JIT, REST}) {
-            byKind.put(kind, 0L);
-        }
         Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) {
             return Map.of();
+        }
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        for (String kind : new String[]{BROKER, GC, JIT, REST}) {
+            byKind.put(kind, 0L);
         }
         try (Stream<Path> threads = Files.list(tasks)) {
             threads.forEach(task -> {
