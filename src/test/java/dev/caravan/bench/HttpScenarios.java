@@ -25,7 +25,7 @@ final class HttpScenarios implements AutoCloseable {
 
     static final String ROUTE_FILE = "bench-http.camel.yaml";
     static final int CONNECTIONS = 64;
-    /** (g)'s bound on requests out at once: the HTTP client's connection pool (jdk.httpclient.connectionPoolSize). */
+    /** (g)'s bound on requests out at once: wrk's connections (or the JDK client's connection pool). */
     static final int MAX_IN_FLIGHT = 256;
 
     private final String base;
@@ -87,15 +87,27 @@ final class HttpScenarios implements AutoCloseable {
         return result;
     }
 
-    /** (g) Request-reply at a fixed rate, latency measured from each request's intended start. */
+    /**
+     * (g) Request-reply at a fixed rate, latency measured from each request's due time: wrk with the open-loop script
+     * ({@link OpenLoopWrk}), outside this JVM; {@code -Dcaravan.bench.request-reply-generator=jvm} drives it with the
+     * JDK HTTP client from inside this JVM instead ({@link OpenLoopLoad}, the generator before 2026-12-04), to compare.
+     */
     OpenLoopLoad.Result requestReply(double rate) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/requests/bench.reply?timeout=5s"))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")).build();
-        OpenLoopLoad.Result result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10), MAX_IN_FLIGHT)
-                .run(OpenLoopLoad.http(client, request, 200));
+        String url = base + "/api/requests/bench.reply?timeout=5s";
+        String json = "{\"n\": 1}";
+        OpenLoopLoad.Result result;
+        if ("jvm".equals(System.getProperty("caravan.bench.request-reply-generator"))) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+            result = new OpenLoopLoad(rate, duration, Duration.ofSeconds(10), MAX_IN_FLIGHT)
+                    .run(OpenLoopLoad.http(client, request, 200));
+        } else {
+            result = new OpenLoopWrk(url, rate, MAX_IN_FLIGHT, duration, Duration.ofSeconds(2), "POST",
+                    Map.of("Authorization", authorization, "Content-Type", "application/json"), json, 200).run();
+        }
         // Requests that time out or fail are reported with the round (a saturated system), not thrown: the run goes on.
         if (result.completed() == 0) {
             throw new IllegalStateException("request-reply: nothing completed: " + result, result.firstFailure());

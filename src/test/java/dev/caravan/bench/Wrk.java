@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 /**
  * Runs {@code /usr/bin/wrk} (Debian's wrk 4.1) once and parses what it prints.
  * <p>
- * wrk is the closed-loop, maximum-throughput counterpart of {@link OpenLoopLoad}: a C event loop that can saturate a
- * server from one core, which a JVM client on the same 2-core machine cannot. Its latencies are subject to coordinated
- * omission (it waits for each answer before sending the next), so use it for "how many requests per second at most",
- * and {@link OpenLoopLoad} for "what latency at a given rate". {@code --latency} is always on, so the result has
+ * wrk is a C event loop that can saturate a server from one core, which a JVM client on the same 2-core machine cannot.
+ * Run like this (closed loop) its latencies are subject to coordinated omission (it waits for each answer before
+ * sending the next), so use it for "how many requests per second at most", and {@link OpenLoopWrk} (wrk with a
+ * fixed-rate script) for "what latency at a given rate". {@code --latency} is always on, so the result has
  * p50/p75/p90/p99. A POST with a body and headers needs a Lua script: {@link #luaScript} writes one.
  */
 public final class Wrk {
@@ -177,6 +177,14 @@ public final class Wrk {
      * @param body request body, or {@code null} for none
      */
     public static Path luaScript(String method, Map<String, String> headers, String body) throws IOException {
+        Path file = Files.createTempFile("caravan-wrk-", ".lua");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, luaSettings(method, headers, body));
+        return file;
+    }
+
+    /** The Lua lines of {@link #luaScript} that set wrk's request: method, body and headers. */
+    static String luaSettings(String method, Map<String, String> headers, String body) {
         StringBuilder lua = new StringBuilder("-- written by dev.caravan.bench.Wrk\n");
         lua.append("wrk.method = ").append(luaString(method)).append('\n');
         if (body != null) {
@@ -184,10 +192,7 @@ public final class Wrk {
         }
         headers.forEach((name, value) -> lua.append("wrk.headers[").append(luaString(name)).append("] = ")
                 .append(luaString(value)).append('\n'));
-        Path file = Files.createTempFile("caravan-wrk-", ".lua");
-        file.toFile().deleteOnExit();
-        Files.writeString(file, lua);
-        return file;
+        return lua.toString();
     }
 
     /** A Lua string literal of {@code text}'s UTF-8 bytes: printable ASCII as is, anything else as a 3-digit escape. */
