@@ -226,7 +226,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99,
                 Map.of("achieved req/s (median)", Stats.median(requestReply.stream()
                         .map(OpenLoopLoad.Result::achievedRate).toList()),
-                        "failed or timed out (10 s), all rounds", requestReply.stream()
+                        "failed or unanswered, all rounds", requestReply.stream()
                                 .mapToLong(r -> r.failed() + r.outstanding()).sum()));
         report.add("g.p99.9", "HTTP request-reply at " + (int) requestRate + " req/s: p99.9", "ms", p999, Map.of());
         OpenLoopLoad.Result last = requestReply.get(requestReply.size() - 1);
