@@ -57,11 +57,7 @@ public final class OpenLoopWrk {
         if (!(rate > 0) || connections < 1) {
             throw new IllegalArgumentException("need rate > 0 and connections >= 1: " + rate + ", " + connections);
         }
-        for (Duration d : List.of(duration, drain)) {
-            if (d.toSeconds() < 1 || d.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("wrk takes whole seconds, at least 1: " + d);
-            }
-        }
+        Wrk.requireWholeSeconds(duration, drain);
         this.url = url;
         this.rate = rate;
         this.connections = connections;
@@ -89,22 +85,11 @@ public final class OpenLoopWrk {
                         requestSettings + new String(schedule.readAllBytes(), StandardCharsets.UTF_8));
             }
             Path answers = dir.resolve("answers");
-            Path log = dir.resolve("wrk.log");
             List<String> command = List.of(Wrk.BINARY.toString(), "-t", "1", "-c", String.valueOf(connections), "-d",
                     duration.plus(drain).toSeconds() + "s", "--timeout", drain.toSeconds() + "s", "-s",
                     script.toString(), url, "--", String.valueOf(intended()), String.valueOf(rate), "1",
                     answers.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
-            long limit = duration.plus(drain).plusSeconds(30).toMillis();
-            if (!process.waitFor(limit, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new Wrk.WrkException("wrk did not finish within " + limit + " ms", Files.readString(log));
-            }
-            if (process.exitValue() != 0) {
-                throw new Wrk.WrkException("wrk exited with " + process.exitValue() + ": " + command,
-                        Files.readString(log));
-            }
+            Wrk.execute(command, duration.plus(drain).plusSeconds(30));
             List<String> lines = new ArrayList<>();
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().startsWith("answers.")).toList()) {

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 class OpenLoopWrkTest {
@@ -138,15 +139,11 @@ class OpenLoopWrkTest {
         }
     }
 
-    private interface Handler {
-        void handle(HttpExchange exchange) throws java.io.IOException;
-    }
-
-    private static HttpServer server(Handler handler, int threads) throws java.io.IOException {
+    private static HttpServer server(HttpHandler handler, int threads) throws java.io.IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         server.setExecutor(pool);
-        server.createContext("/", handler::handle);
+        server.createContext("/", handler);
         server.start();
         return server;
     }

@@ -80,11 +80,7 @@ public final class Wrk {
         if (threads < 1 || connections < threads) {
             throw new IllegalArgumentException("need 1 <= threads <= connections: " + threads + ", " + connections);
         }
-        for (Duration d : List.of(duration, requestTimeout)) {
-            if (d.toSeconds() < 1 || d.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("wrk takes whole seconds, at least 1: " + d);
-            }
-        }
+        requireWholeSeconds(duration, requestTimeout);
         this.url = url;
         this.connections = connections;
         this.threads = threads;
@@ -117,20 +113,36 @@ public final class Wrk {
 
     /** Runs wrk to the end (its duration plus 30 s at most) and parses its output. */
     public Result run() throws IOException, InterruptedException {
+        return parse(execute(command(), duration.plus(requestTimeout).plusSeconds(30)));
+    }
+
+    /** wrk's durations are whole seconds, at least 1. */
+    static void requireWholeSeconds(Duration... durations) {
+        for (Duration d : durations) {
+            if (d.toSeconds() < 1 || d.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("wrk takes whole seconds, at least 1: " + d);
+            }
+        }
+    }
+
+    /**
+     * Runs a wrk command line to its end and returns what it printed; throws {@link WrkException} when it runs past
+     * {@code limit} (it is then killed) or exits non-zero.
+     */
+    static String execute(List<String> command, Duration limit) throws IOException, InterruptedException {
         Path log = Files.createTempFile("caravan-wrk-", ".log");
         try {
-            Process process = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log.toFile())
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
-            long limit = duration.plus(requestTimeout).plusSeconds(30).toMillis();
-            if (!process.waitFor(limit, TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new WrkException("wrk did not finish within " + limit + " ms", Files.readString(log));
+                throw new WrkException("wrk did not finish within " + limit.toMillis() + " ms", Files.readString(log));
             }
             String output = Files.readString(log);
             if (process.exitValue() != 0) {
-                throw new WrkException("wrk exited with " + process.exitValue() + ": " + command(), output);
+                throw new WrkException("wrk exited with " + process.exitValue() + ": " + command, output);
             }
-            return parse(output);
+            return output;
         } finally {
             Files.deleteIfExists(log);
         }
