@@ -3,8 +3,11 @@ package dev.caravan.gateway;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,10 +25,14 @@ import jakarta.ws.rs.core.Response;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsConstants;
+import org.apache.camel.support.cache.DefaultProducerCache;
+import org.apache.camel.support.service.ServiceHelper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -36,6 +43,7 @@ import org.slf4j.MDC;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 import dev.caravan.broker.BrokerAvailability;
@@ -90,6 +98,12 @@ public class GatewayResource {
     private Endpoint queueEndpoint;
     private Endpoint topicEndpoint;
     private Endpoint requestEndpoint;
+    /*
+     * Request-reply sends through a producer cache of its own: the template's asynchronous methods hand the send to
+     * the template's thread pool, which would only move the waiting thread there. The cache sends on the caller's
+     * thread and completes when Camel's reply manager does, with the same sending/sent events as the template.
+     */
+    private DefaultProducerCache requests;
 
     @PostConstruct
     void init() {
@@ -99,7 +113,14 @@ public class GatewayResource {
         topicEndpoint = camel.getEndpoint(TOPIC_ENDPOINT);
         requestEndpoint = camel.getEndpoint("jms:queue:caravan.gateway?exchangePattern=InOut&replyToType=Exclusive"
                 + "&replyTo=" + replyQueue + "&requestTimeout=" + config.maxTimeout().toMillis());
+        requests = new DefaultProducerCache(this, camel, 1);
+        ServiceHelper.startService(requests);
         LOG.infof("HTTP request-reply receives replies on queue %s", replyQueue);
+    }
+
+    @PreDestroy
+    void stop() {
+        ServiceHelper.stopService(requests);
     }
 
     @POST
@@ -151,7 +172,12 @@ public class GatewayResource {
      * so it runs here too, never on the event loop.
      */
     private Uni<Response> offload(Outgoing out, java.util.function.Supplier<Response> call) {
-        return Uni.createFrom().item(() -> {
+        return offloadAsync(out, () -> CompletableFuture.completedFuture(call.get()));
+    }
+
+    /** As {@link #offload}, for a call whose answer comes later: the worker thread is free once it has sent. */
+    private <T> Uni<T> offloadAsync(Outgoing out, java.util.function.Supplier<CompletionStage<T>> call) {
+        return Uni.createFrom().completionStage(() -> {
             try (MDC.MDCCloseable ignored = MDC.putCloseable(CorrelationIdMdc.KEY, out.correlationId())) {
                 // An external broker that is away would make the send wait until it is back: answer at once.
                 if (!broker.isUp(BROKER_CHECK_TIMEOUT)) {
@@ -181,16 +207,46 @@ public class GatewayResource {
         String destination = GatewayRequests.destination("queue", queue, http.path());
         Duration wait = GatewayRequests.timeout(timeout, config.defaultTimeout(), config.maxTimeout());
         Outgoing out = outgoing(destination, headers, body);
-        return offload(out, () -> request(out, wait));
+        // The request's event loop, where the answer is written: the reply is handed straight back to it.
+        io.vertx.core.Context caller = Vertx.currentContext();
+        Uni<Exchange> replied = offloadAsync(out, () -> request(out, wait));
+        if (caller != null) {
+            replied = replied.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        }
+        return replied.map(exchange -> {
+            try (MDC.MDCCloseable ignored = MDC.putCloseable(CorrelationIdMdc.KEY, out.correlationId())) {
+                return reply(out, wait, exchange);
+            }
+        });
     }
 
-    private Response request(Outgoing out, Duration wait) {
+    /**
+     * Sends the request on this (worker) thread and completes when the reply comes, without holding the thread while
+     * it waits: Camel's JMS producer is asynchronous for request-reply, its reply manager completing the exchange when
+     * the reply (or the timeout) comes, and the caller's event loop then writes the answer. Before, each waiting
+     * request held a worker thread for up to its timeout (30 s by default), so a slow responder could take the whole
+     * pool and queue every other call behind it, and each reply was handed to a worker and then to the event loop.
+     */
+    private CompletionStage<Exchange> request(Outgoing out, Duration wait) {
         String destination = out.destination();
-        Exchange exchange = sendOnce(requestEndpoint, e -> {
+        Processor message = e -> {
             out.applyTo(e.getIn());
             e.getIn().setHeader(JmsConstants.JMS_REQUEST_TIMEOUT, wait.toMillis());
             e.setProperty(MessageHistory.SENT_TO, "jms://queue:" + destination);
-        });
+        };
+        return sendRequest(message).thenCompose(exchange -> closedBeforeSending(exchange.getException())
+                // A closed session fails in the send itself, so this runs on the worker thread that sent.
+                ? sendRequest(message)
+                : CompletableFuture.completedFuture(exchange));
+    }
+
+    private CompletableFuture<Exchange> sendRequest(Processor message) {
+        return requests.asyncSendExchange(requestEndpoint, ExchangePattern.InOut, message, null, null,
+                new CompletableFuture<>());
+    }
+
+    private Response reply(Outgoing out, Duration wait, Exchange exchange) {
+        String destination = out.destination();
         if (exchange.getException() instanceof ExchangeTimedOutException) {
             throw new GatewayException(504, "no reply from queue " + destination + " within " + wait.toMillis() + " ms"
                     + " (correlation id " + out.correlationId + ")");
@@ -249,7 +305,7 @@ public class GatewayResource {
      * the pool still holds sessions of the old connection, and the first use of each fails before anything is sent
      * (JMS IllegalStateException: session or producer closed), so a second try cannot duplicate the message.
      */
-    private Exchange sendOnce(Endpoint endpoint, org.apache.camel.Processor message) {
+    private Exchange sendOnce(Endpoint endpoint, Processor message) {
         Exchange exchange = producer.send(endpoint, message);
         if (closedBeforeSending(exchange.getException())) {
             LOG.debugf("Stale broker session, sending again: %s", exchange.getException().getMessage());

@@ -191,6 +191,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     private void httpScenarios(BenchmarkReport report) throws Exception {
         List<Wrk.Result> gateway = new ArrayList<>();
         List<OpenLoopLoad.Result> requestReply = new ArrayList<>();
+        RequestCpu requestReplyCpu = new RequestCpu();
         List<Wrk.Result> caravanProxy = new ArrayList<>();
         List<Wrk.Result> caravanLocal = new ArrayList<>();
         List<Wrk.Result> nginxProxy = new ArrayList<>();
@@ -203,7 +204,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             http.passThroughNginx();
             for (int round = 0; round < rounds; round++) {
                 gateway.add(http.gateway());
-                OpenLoopLoad.Result result = http.requestReply(requestRate);
+                OpenLoopLoad.Result result = requestReplyRound(http, requestReplyCpu);
                 LOG.infof("(g) round %d: %s", round, result);
                 requestReply.add(result);
                 proxyRound(http, round, caravanProxy, caravanLocal, nginxProxy);
@@ -223,11 +224,13 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             p999.add(r.latencies().percentileMillis(99.9));
         }
         report.add("g.p50", "HTTP request-reply at " + (int) requestRate + " req/s: p50", "ms", p50, Map.of());
-        report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99,
-                Map.of("achieved req/s (median)", Stats.median(requestReply.stream()
-                        .map(OpenLoopLoad.Result::achievedRate).toList()),
-                        "failed or unanswered, all rounds", requestReply.stream()
-                                .mapToLong(r -> r.failed() + r.outstanding()).sum()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("achieved req/s (median)", Stats.median(requestReply.stream()
+                .map(OpenLoopLoad.Result::achievedRate).toList()));
+        details.put("failed or unanswered, all rounds", requestReply.stream()
+                .mapToLong(r -> r.failed() + r.outstanding()).sum());
+        requestReplyCpu.addTo(details);
+        report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, details);
         report.add("g.p99.9", "HTTP request-reply at " + (int) requestRate + " req/s: p99.9", "ms", p999, Map.of());
         OpenLoopLoad.Result last = requestReply.get(requestReply.size() - 1);
         report.distribution("(g) request-reply " + (int) requestRate + " req/s", last.latencies().distribution()
@@ -306,6 +309,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     /** (g) alone, for profiling the request-reply path. */
     private void requestReplyOnly(BenchmarkReport report) throws Exception {
         List<Double> p99 = new ArrayList<>();
+        RequestCpu cpu = new RequestCpu();
         try (HttpScenarios http = new HttpScenarios(base.toString(), new RouteFiles(loader), embeddedBroker.server(),
                 httpDuration)) {
             // -Dcaravan.bench.request-reply-connections=N: closed loop (wrk, N connections) instead of the fixed rate,
@@ -326,12 +330,44 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                 LOG.infof("(g) warm-up %d: %s", round, http.requestReply(requestRate));
             }
             for (int round = 0; round < rounds; round++) {
-                OpenLoopLoad.Result result = http.requestReply(requestRate);
+                OpenLoopLoad.Result result = requestReplyRound(http, cpu);
                 LOG.infof("(g) round %d: %s", round, result);
                 p99.add(result.latencies().percentileMillis(99));
             }
         }
-        report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, Map.of());
+        Map<String, Object> details = new LinkedHashMap<>();
+        cpu.addTo(details);
+        report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, details);
+    }
+
+    /** One measured round of (g), with the JVM's CPU per answered request; wrk's is not in it (another process). */
+    private OpenLoopLoad.Result requestReplyRound(HttpScenarios http, RequestCpu cpu) throws Exception {
+        Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+        long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
+        OpenLoopLoad.Result result = http.requestReply(requestRate);
+        long answered = Math.max(1, result.completed());
+        cpu.total.add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / answered);
+        ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), (int) answered)
+                .forEach((kind, micros) -> cpu.byThread.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
+        return result;
+    }
+
+    /**
+     * (g)'s CPU per request, rounds' values: steadier than its percentiles from run to run on a shared host, so a change
+     * to the request-reply path shows here first. It includes what the JVM does meanwhile besides (g) (the idle
+     * routes, the in-process Kafka), as the broker scenarios' figures do.
+     */
+    private static final class RequestCpu {
+        final List<Double> total = new ArrayList<>();
+        final Map<String, List<Double>> byThread = new LinkedHashMap<>();
+
+        void addTo(Map<String, Object> details) {
+            details.put("JVM CPU µs per request (median of rounds)", Stats.median(total));
+            StringBuilder byKind = new StringBuilder();
+            byThread.forEach((kind, values) -> byKind.append(byKind.isEmpty() ? "" : ", ")
+                    .append(kind).append(' ').append(Math.round(Stats.median(values))));
+            details.put("of which, by thread (µs per request, medians)", byKind.toString());
+        }
     }
 
     private void replayScenario(BenchmarkReport report) throws Exception {

@@ -7,12 +7,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
@@ -26,11 +33,13 @@ import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -43,6 +52,9 @@ import dev.caravan.testing.Jms;
 class GatewayTest extends CaravanTestSupport {
 
     private static final String FILE = "gateway-responder.camel.yaml";
+
+    @TestHTTPResource("/")
+    URI base;
 
     @BeforeAll
     void deploy() {
@@ -297,6 +309,60 @@ class GatewayTest extends CaravanTestSupport {
             given().auth().preemptive().basic("app", "app").contentType("text/plain").body("coffee")
                     .when().post("/api/requests/gw.pricing?timeout=5s")
                     .then().statusCode(200).body(equalTo("price of coffee: 42"));
+        }
+    }
+
+    /**
+     * A request waiting for its reply holds no thread: more requests wait at once than the worker pool has threads,
+     * every one of them reaches the broker, the rest of the API still answers meanwhile, and each request then gets
+     * its own reply. Before, every waiting request held a worker thread for up to its timeout (30 s by default), so a
+     * slow responder left the gateway's sends queued behind it.
+     */
+    @Test
+    void waitingRequestsHoldNoWorkerThread() throws Exception {
+        int workers = ConfigProvider.getConfig().getOptionalValue("quarkus.thread-pool.max-threads", Integer.class)
+                .orElse(Math.max(8 * Runtime.getRuntime().availableProcessors(), 200));
+        int waiting = workers + 20;
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("app:app".getBytes());
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callers).build();
+        try (Jms responder = connect("app")) {
+            List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                replies.add(http.sendAsync(HttpRequest.newBuilder(
+                        base.resolve("/api/requests/gw.unhurried?timeout=60s"))
+                        .header("Authorization", auth).header("Content-Type", "text/plain")
+                        .header("X-Correlation-Id", "unhurried-" + i)
+                        .POST(HttpRequest.BodyPublishers.ofString("request " + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            // Every request reaches the broker although more of them wait than there are worker threads.
+            await("all " + waiting + " requests on gw.unhurried").atMost(Duration.ofSeconds(30))
+                    .until(() -> depth("gw.unhurried"), equalTo((long) waiting));
+            given().auth().preemptive().basic("app", "app").contentType("text/plain").body("meanwhile")
+                    .when().post("/api/queues/gw.meanwhile").then().statusCode(202);
+            assertThat(replies).noneMatch(CompletableFuture::isDone);
+
+            // Now answered, in reverse order: each caller gets the reply to its own request.
+            List<Message> requests = responder.receive("gw.unhurried", waiting, 10_000);
+            assertThat(requests).hasSize(waiting);
+            Session session = responder.session();
+            try (MessageProducer producer = session.createProducer(null)) {
+                java.util.Collections.reverse(requests);
+                for (Message request : requests) {
+                    TextMessage reply = session.createTextMessage("answer to " + Jms.text(request));
+                    reply.setJMSCorrelationID(request.getJMSCorrelationID());
+                    producer.send(request.getJMSReplyTo(), reply);
+                }
+            }
+            for (int i = 0; i < waiting; i++) {
+                HttpResponse<String> reply = replies.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(reply.statusCode()).isEqualTo(200);
+                assertThat(reply.body()).isEqualTo("answer to request " + i);
+                assertThat(reply.headers().firstValue("X-Correlation-Id")).hasValue("unhurried-" + i);
+            }
+        } finally {
+            callers.shutdownNow();
         }
     }
 
