@@ -26,7 +26,8 @@ import dev.caravan.testing.Ports;
  * from the same broker-config/) that is stopped, and then killed, while messages flow through a route. Each time:
  * readiness goes DOWN naming the broker, the gateway refuses with 503 (nothing is accepted that could be lost), the
  * broker comes back on the same journal, Caravan reconnects by itself, readiness is UP again, the route resumes, and
- * every message the broker had accepted arrives — lost 0; duplicates counted.
+ * every message the broker had accepted arrives — lost 0; duplicates counted. After each, request-reply over HTTP works
+ * again too.
  */
 class BrokerFaultIT {
 
@@ -50,6 +51,14 @@ class BrokerFaultIT {
                         - setBody:
                             simple: "relayed:${body}"
                         - to: "jms:queue:fault.out"
+                # Answers the gateway's request-reply: its sends, and its reply queue, must come back with the broker.
+                - route:
+                    id: fault-echo
+                    from:
+                      uri: "jms:queue:fault.echo"
+                      steps:
+                        - setBody:
+                            simple: "echo:${body}"
                 """);
         int prodHttp = Ports.free();
         Map<String, Integer> received = new HashMap<>(); // every accepted message -> times it arrived
@@ -97,6 +106,12 @@ class BrokerFaultIT {
                 assertThat(accepted.statusCode()).as("gateway once ready again: %s", accepted.body()).isEqualTo(202);
                 sent++;
                 received.put("after-" + fault, 0);
+                // Request-reply too: the request goes out on a pooled session (one of the old connection's is resent
+                // once), and the reply comes back through the reply manager, whose consumer has reconnected.
+                HttpResponse<String> replied = post(prodHttp, "/api/requests/fault.echo?timeout=30s", "ping-" + fault);
+                assertThat(replied.statusCode()).as("request-reply once ready again: %s", replied.body())
+                        .isEqualTo(200);
+                assertThat(replied.body()).isEqualTo("echo:ping-" + fault);
             }
             sent = send(brokerPort, sent, PER_PHASE, received);
 
