@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -108,9 +110,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         // The benchmark JVM's CPU per message in each round: where a shared host's drift moves the rates, a change in a
         // route's own cost still shows here (it counts loading the input queue and everything else the JVM runs).
-        Map<String, List<Double>> cpu = new LinkedHashMap<>();
-        // The same by kind of thread (ThreadCpu): which part of the JVM a scenario's extra CPU is spent in.
-        Map<String, Map<String, List<Double>>> threadCpu = new LinkedHashMap<>();
+        Map<String, CpuPerUnit> cpu = new LinkedHashMap<>();
         try (BrokerScenarios broker = new BrokerScenarios(embeddedBroker.server(), camel, new RouteFiles(loader),
                 factory, consumers)) {
             broker.deploy();
@@ -141,22 +141,14 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             for (Scenario scenario : scenarios) {
                 scenario.round().run(messages); // warm-up
                 rates.put(scenario.id(), new ArrayList<>());
-                cpu.put(scenario.id(), new ArrayList<>());
+                cpu.put(scenario.id(), new CpuPerUnit());
             }
             // Each round runs every scenario, starting one later each time, so drift does not favour one.
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
-                    // Before the process's own reading: reading /proc is not the round's CPU.
-                    Map<String, Long> threadsBefore = ThreadCpu.snapshot();
-                    long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
-                    rates.get(scenario.id()).add(scenario.round().run(messages));
-                    cpu.get(scenario.id())
-                            .add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / messages);
-                    ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), messages)
-                            .forEach((kind, micros) -> threadCpu
-                                    .computeIfAbsent(scenario.id(), id -> new LinkedHashMap<>())
-                                    .computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
+                    rates.get(scenario.id()).add(cpu.get(scenario.id())
+                            .measure(() -> scenario.round().run(messages), rate -> messages));
                 }
             }
         }
@@ -175,14 +167,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         names.forEach((id, name) -> {
             if (rates.containsKey(id)) {
                 Map<String, Object> details = new LinkedHashMap<>();
-                details.put("JVM CPU µs per message (median of rounds)", Stats.median(cpu.get(id)));
-                StringBuilder byKind = new StringBuilder();
-                threadCpu.getOrDefault(id, Map.of())
-                        .forEach((kind, values) -> byKind.append(byKind.isEmpty() ? "" : ", ")
-                                .append(kind).append(' ').append(Math.round(Stats.median(values))));
-                if (!byKind.isEmpty()) {
-                    details.put("of which, by thread (µs per message, medians)", byKind.toString());
-                }
+                cpu.get(id).addTo(details, "message");
                 report.add(id, name, "msg/s", rates.get(id), details);
             }
         });
@@ -191,7 +176,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     private void httpScenarios(BenchmarkReport report) throws Exception {
         List<Wrk.Result> gateway = new ArrayList<>();
         List<OpenLoopLoad.Result> requestReply = new ArrayList<>();
-        RequestCpu requestReplyCpu = new RequestCpu();
+        CpuPerUnit requestReplyCpu = new CpuPerUnit();
         List<Wrk.Result> caravanProxy = new ArrayList<>();
         List<Wrk.Result> caravanLocal = new ArrayList<>();
         List<Wrk.Result> nginxProxy = new ArrayList<>();
@@ -229,7 +214,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                 .map(OpenLoopLoad.Result::achievedRate).toList()));
         details.put("failed or unanswered, all rounds", requestReply.stream()
                 .mapToLong(r -> r.failed() + r.outstanding()).sum());
-        requestReplyCpu.addTo(details);
+        requestReplyCpu.addTo(details, "request");
         report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, details);
         report.add("g.p99.9", "HTTP request-reply at " + (int) requestRate + " req/s: p99.9", "ms", p999, Map.of());
         OpenLoopLoad.Result last = requestReply.get(requestReply.size() - 1);
@@ -309,7 +294,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     /** (g) alone, for profiling the request-reply path. */
     private void requestReplyOnly(BenchmarkReport report) throws Exception {
         List<Double> p99 = new ArrayList<>();
-        RequestCpu cpu = new RequestCpu();
+        CpuPerUnit cpu = new CpuPerUnit();
         try (HttpScenarios http = new HttpScenarios(base.toString(), new RouteFiles(loader), embeddedBroker.server(),
                 httpDuration)) {
             // -Dcaravan.bench.request-reply-connections=N: closed loop (wrk, N connections) instead of the fixed rate,
@@ -336,37 +321,47 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             }
         }
         Map<String, Object> details = new LinkedHashMap<>();
-        cpu.addTo(details);
+        cpu.addTo(details, "request");
         report.add("g.p99", "HTTP request-reply at " + (int) requestRate + " req/s: p99", "ms", p99, details);
     }
 
     /** One measured round of (g), with the JVM's CPU per answered request; wrk's is not in it (another process). */
-    private OpenLoopLoad.Result requestReplyRound(HttpScenarios http, RequestCpu cpu) throws Exception {
-        Map<String, Long> threadsBefore = ThreadCpu.snapshot();
-        long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
-        OpenLoopLoad.Result result = http.requestReply(requestRate);
-        long answered = Math.max(1, result.completed());
-        cpu.total.add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / answered);
-        ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), (int) answered)
-                .forEach((kind, micros) -> cpu.byThread.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
-        return result;
+    private OpenLoopLoad.Result requestReplyRound(HttpScenarios http, CpuPerUnit cpu) throws Exception {
+        return cpu.measure(() -> http.requestReply(requestRate), OpenLoopLoad.Result::completed);
     }
 
     /**
-     * (g)'s CPU per request, rounds' values: steadier than its percentiles from run to run on a shared host, so a change
-     * to the request-reply path shows here first. It includes what the JVM does meanwhile besides (g) (the idle
-     * routes, the in-process Kafka), as the broker scenarios' figures do.
+     * A scenario's JVM CPU per message (or per request), round by round, and the same by kind of thread
+     * ({@link ThreadCpu}): which part of the JVM a scenario's extra CPU is spent in. Steadier than rates and
+     * percentiles from run to run on a shared host, so a change in a path's own cost shows here first. It counts what
+     * the JVM does meanwhile besides the scenario (loading input queues, idle routes, the in-process Kafka).
      */
-    private static final class RequestCpu {
-        final List<Double> total = new ArrayList<>();
-        final Map<String, List<Double>> byThread = new LinkedHashMap<>();
+    private static final class CpuPerUnit {
+        private final List<Double> total = new ArrayList<>();
+        private final Map<String, List<Double>> byThread = new LinkedHashMap<>();
 
-        void addTo(Map<String, Object> details) {
-            details.put("JVM CPU µs per request (median of rounds)", Stats.median(total));
+        /** Runs one round and records its CPU per unit, {@code units} saying how many units the round handled. */
+        <T> T measure(Callable<T> round, ToLongFunction<T> units) throws Exception {
+            // Before the process's own reading: reading /proc is not the round's CPU.
+            Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+            long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
+            T result = round.call();
+            long handled = Math.max(1, units.applyAsLong(result));
+            total.add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / handled);
+            ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), (int) handled)
+                    .forEach((kind, micros) -> byThread.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
+            return result;
+        }
+
+        /** The report lines: the median of rounds, and the medians by kind of thread. */
+        void addTo(Map<String, Object> details, String unit) {
+            details.put("JVM CPU µs per " + unit + " (median of rounds)", Stats.median(total));
             StringBuilder byKind = new StringBuilder();
             byThread.forEach((kind, values) -> byKind.append(byKind.isEmpty() ? "" : ", ")
                     .append(kind).append(' ').append(Math.round(Stats.median(values))));
-            details.put("of which, by thread (µs per request, medians)", byKind.toString());
+            if (!byKind.isEmpty()) {
+                details.put("of which, by thread (µs per " + unit + ", medians)", byKind.toString());
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -45,6 +46,7 @@ import io.restassured.response.Response;
 
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
+import dev.caravan.testing.LocalHttp;
 
 /** The HTTP gateway of DESIGN.md's public contract, checked with real JMS clients on the other side. */
 @QuarkusTest
@@ -323,7 +325,7 @@ class GatewayTest extends CaravanTestSupport {
         int workers = ConfigProvider.getConfig().getOptionalValue("quarkus.thread-pool.max-threads", Integer.class)
                 .orElse(Math.max(8 * Runtime.getRuntime().availableProcessors(), 200));
         int waiting = workers + 20;
-        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("app:app".getBytes());
+        String auth = LocalHttp.basicAuth("app", "app");
         ExecutorService callers = Executors.newFixedThreadPool(4);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callers).build();
         try (Jms responder = connect("app")) {
@@ -348,7 +350,7 @@ class GatewayTest extends CaravanTestSupport {
             assertThat(requests).hasSize(waiting);
             Session session = responder.session();
             try (MessageProducer producer = session.createProducer(null)) {
-                java.util.Collections.reverse(requests);
+                Collections.reverse(requests);
                 for (Message request : requests) {
                     TextMessage reply = session.createTextMessage("answer to " + Jms.text(request));
                     reply.setJMSCorrelationID(request.getJMSCorrelationID());
