@@ -96,6 +96,8 @@ public class EmbeddedBroker {
             AcceptorTls.apply(configuration, config.tls(), dataDir);
             // Dead letters carry the failure that sent them there (route, exception, attempts, times).
             configuration.registerBrokerPlugin(new DeadLetterStamp(failures, history));
+            // Replies to HTTP request-reply stay in memory: no one outlives the caller waiting for them.
+            configuration.registerBrokerPlugin(new TransientReplyQueues());
             // Queue depths, messages added and acknowledged, consumers: the broker's own meters at /q/metrics.
             configuration.setMetricsConfiguration(BrokerMetricsPlugin.configuration(meters));
 

@@ -386,6 +386,25 @@ class GatewayTest extends CaravanTestSupport {
                 .body("paths.'/api/requests/{queue}'.post.responses.'504'.description", startsWith("no reply"));
     }
 
+    /**
+     * Replies live in memory: the instance's reply queue is not durable, so a reply is neither written to the journal
+     * nor deleted from it once taken (broker/TransientReplyQueues). A queue an application's consumer creates the same
+     * way stays durable.
+     */
+    @Test
+    void repliesAreKeptInMemoryAndOtherQueuesStayDurable() throws Exception {
+        given().auth().preemptive().basic("app", "app").contentType("text/plain").body("tea")
+                .when().post("/api/requests/gw.pricing?timeout=5s")
+                .then().statusCode(200).body(equalTo("price of tea: 42"));
+        assertThat(replyQueues()).isNotEmpty().allSatisfy(queue -> assertThat(queue.isDurable())
+                .as("reply queue %s durable", queue.getName()).isFalse());
+
+        try (Jms client = connect("app")) {
+            client.session().createConsumer(client.session().createQueue("gw.created-by-a-consumer")).close();
+        }
+        assertThat(embeddedBroker.server().locateQueue("gw.created-by-a-consumer").isDurable()).isTrue();
+    }
+
     private List<Queue> replyQueues() throws Exception {
         List<Queue> queues = new ArrayList<>();
         for (var name : embeddedBroker.server().getPostOffice().getAddresses()) {
