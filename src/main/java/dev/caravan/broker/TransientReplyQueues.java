@@ -16,10 +16,13 @@ import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerQueuePlugin;
  * queues non-durable when the broker creates them. Durable messages routed to a non-durable queue are kept in memory
  * only; nothing else about the queue changes (security, auto-delete, paging under memory pressure).
  */
-final class TransientReplyQueues implements ActiveMQServerQueuePlugin {
+public final class TransientReplyQueues implements ActiveMQServerQueuePlugin {
 
-    /** The prefix of the gateway's reply queues; broker.xml's address and security settings match the same. */
-    static final String PREFIX = "caravan.replies.";
+    /**
+     * The prefix of the gateway's reply queues, which the gateway names its queue with; broker.xml's address and
+     * security settings match the same.
+     */
+    public static final String PREFIX = "caravan.replies.";
 
     @Override
     public void beforeCreateQueue(QueueConfiguration queue) {

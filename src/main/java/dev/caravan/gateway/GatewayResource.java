@@ -47,6 +47,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 import dev.caravan.broker.BrokerAvailability;
+import dev.caravan.broker.TransientReplyQueues;
 import dev.caravan.history.MessageHistory;
 import dev.caravan.ops.CorrelationIdMdc;
 import dev.caravan.ops.TraceContext;
@@ -107,7 +108,7 @@ public class GatewayResource {
 
     @PostConstruct
     void init() {
-        String replyQueue = config.replyQueue().orElse("caravan.replies." + UUID.randomUUID());
+        String replyQueue = config.replyQueue().orElse(TransientReplyQueues.PREFIX + UUID.randomUUID());
         CamelContext camel = producer.getCamelContext();
         queueEndpoint = camel.getEndpoint(QUEUE_ENDPOINT);
         topicEndpoint = camel.getEndpoint(TOPIC_ENDPOINT);
@@ -234,7 +235,7 @@ public class GatewayResource {
             e.getIn().setHeader(JmsConstants.JMS_REQUEST_TIMEOUT, wait.toMillis());
             e.setProperty(MessageHistory.SENT_TO, "jms://queue:" + destination);
         };
-        return sendRequest(message).thenCompose(exchange -> closedBeforeSending(exchange.getException())
+        return sendRequest(message).thenCompose(exchange -> sendAgain(exchange)
                 // A closed session fails in the send itself, so this runs on the worker thread that sent.
                 ? sendRequest(message)
                 : CompletableFuture.completedFuture(exchange));
@@ -307,11 +308,16 @@ public class GatewayResource {
      */
     private Exchange sendOnce(Endpoint endpoint, Processor message) {
         Exchange exchange = producer.send(endpoint, message);
-        if (closedBeforeSending(exchange.getException())) {
-            LOG.debugf("Stale broker session, sending again: %s", exchange.getException().getMessage());
-            exchange = producer.send(endpoint, message);
+        return sendAgain(exchange) ? producer.send(endpoint, message) : exchange;
+    }
+
+    /** Whether {@code exchange} failed on a closed pooled session before anything was sent (logged when so). */
+    private static boolean sendAgain(Exchange exchange) {
+        if (!closedBeforeSending(exchange.getException())) {
+            return false;
         }
-        return exchange;
+        LOG.debugf("Stale broker session, sending again: %s", exchange.getException().getMessage());
+        return true;
     }
 
     private static boolean closedBeforeSending(Throwable failure) {

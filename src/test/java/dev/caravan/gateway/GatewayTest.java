@@ -44,6 +44,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.caravan.broker.TransientReplyQueues;
 import dev.caravan.testing.CaravanTestSupport;
 import dev.caravan.testing.Jms;
 import dev.caravan.testing.LocalHttp;
@@ -408,7 +409,7 @@ class GatewayTest extends CaravanTestSupport {
     private List<Queue> replyQueues() throws Exception {
         List<Queue> queues = new ArrayList<>();
         for (var name : embeddedBroker.server().getPostOffice().getAddresses()) {
-            if (name.toString().startsWith("caravan.replies.")) {
+            if (name.toString().startsWith(TransientReplyQueues.PREFIX)) {
                 queues.addAll(embeddedBroker.server().getPostOffice().listQueuesForAddress(name));
             }
         }
