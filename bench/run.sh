@@ -10,8 +10,8 @@ for tool in /usr/bin/wrk /usr/sbin/nginx; do
 done
 # (i) starts the packaged jar: build it first, then run the benchmark alone.
 mvn -B -q package -DskipTests
-# The build leaves ~120 MB of dirty pages; on ext4 (data=ordered) the broker journal's first fdatasync calls would write
-# them out inside the measured rounds.
+# The build leaves ~120 MB of dirty pages; written out now, they cannot land in the broker journal's first fdatasync
+# calls (ext4, data=ordered) during the benchmark.
 sync
 mvn -B test -Pbench "$@"
 echo

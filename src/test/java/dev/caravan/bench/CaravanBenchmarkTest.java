@@ -55,11 +55,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
 
     private final int messages = Integer.getInteger("caravan.bench.messages", 300);
     private final int rounds = Integer.getInteger("caravan.bench.rounds", 1);
-    /**
-     * Unreported cycles through every broker scenario before the measured rounds. With one, (d)'s first measured round
-     * ran at 0.55-0.66 of its median in ten of twelve full runs; with two, in broker-only runs, an ordinary round, though
-     * in two of the first three full runs it was still the slowest (README, Performance).
-     */
+    /** Unreported cycles through every broker scenario before the measured rounds (why two: README, Performance). */
     private final int warmups = Integer.getInteger("caravan.bench.warmups", 2);
     private final int consumers = Integer.getInteger("caravan.bench.consumers", 8);
     private final int replayMessages = Integer.getInteger("caravan.bench.replay.messages", 300);
