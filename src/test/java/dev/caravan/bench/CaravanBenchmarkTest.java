@@ -55,8 +55,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
 
     private final int messages = Integer.getInteger("caravan.bench.messages", 300);
     private final int rounds = Integer.getInteger("caravan.bench.rounds", 1);
-    /** Unreported cycles through every broker scenario before the measured rounds (why two: README, Performance). */
-    private final int warmups = Integer.getInteger("caravan.bench.warmups", 2);
+    /** Unreported cycles through every broker scenario before the measured rounds (sizes: pom.xml, as the others). */
+    private final int warmups = Integer.getInteger("caravan.bench.warmups", 1);
     private final int consumers = Integer.getInteger("caravan.bench.consumers", 8);
     private final int replayMessages = Integer.getInteger("caravan.bench.replay.messages", 300);
     private final int startups = Integer.getInteger("caravan.bench.startups", 0);
@@ -73,7 +73,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
                         + System.getProperty("java.version"))
                 .context("messages", "persistent 1 KiB, " + messages + " per round, " + rounds + " rounds, "
-                        + consumers + " consumers per route or bridge; " + warmups + " warm-up rounds excluded")
+                        + consumers + " consumers per route or bridge; warm-up cycles excluded: " + warmups)
                 .context("measured with", measuredWith());
 
         // -Dcaravan.bench.only=http (broker, http, replay, startup; comma-separated) runs a part, e.g. to profile it.
