@@ -136,6 +136,16 @@ public class EmbeddedBroker {
             return;
         }
         try {
+            ActiveMQServer server = broker.getActiveMQServer();
+            // broker.xml enables graceful shutdown: the broker waits (up to its graceful-shutdown-timeout) for every
+            // client to disconnect. Naming them says who holds a stop up: an external client, or one of Caravan's own
+            // (in-VM) connections that outlived Camel's stop, which is a bug (RestartIT checks there are none).
+            var open = server.getRemotingService().getConnections();
+            if (!open.isEmpty() && server.getConfiguration().isGracefulShutdownEnabled()) {
+                LOG.infof("Stopping the broker: waiting up to %d ms for %d client connection(s) to close: %s",
+                        server.getConfiguration().getGracefulShutdownTimeout(), open.size(),
+                        open.stream().map(c -> c.getRemoteAddress()).sorted().toList());
+            }
             broker.stop();
             LOG.info("Embedded broker stopped");
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -28,6 +29,8 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * The dead-letter queues on the broker: which exist, how deep, and their messages, browsed, found, deleted and
@@ -60,6 +63,8 @@ public class DeadLetterQueues {
 
     private ClientSessionFactory coreFactory;
     private ClientSession core;
+    /** Set once on the way down: no new core session after that (see {@link #close()}). */
+    private boolean closed;
 
     /** One DLQ: its name, the queue it serves, how many dead letters and when the oldest failed. */
     public record Summary(String name, String originalQueue, long count, Instant oldestFailedAt) {
@@ -256,6 +261,9 @@ public class DeadLetterQueues {
     }
 
     private ClientSession core() throws Exception {
+        if (closed) {
+            throw new IllegalStateException("Caravan is stopping");
+        }
         if (core == null || core.isClosed()) {
             ServerLocator locator = direct.getServerLocator();
             coreFactory = locator.createSessionFactory();
@@ -264,10 +272,23 @@ public class DeadLetterQueues {
         return core;
     }
 
+    /**
+     * Closes the core session when the application shuts down, before CDI destroys its beans: CDI does not order the
+     * destruction of independent beans, and when the embedded broker was destroyed first it waited its whole graceful
+     * shutdown timeout (10 s) for this connection. Closed for good, so the DLQ metrics' next refresh cannot open
+     * another one behind the close.
+     */
+    void stopping(@Observes ShutdownEvent event) {
+        close();
+    }
+
     @PreDestroy
     synchronized void close() {
+        closed = true;
         if (coreFactory != null) {
             coreFactory.close();
+            coreFactory = null;
+            core = null;
         }
     }
 
