@@ -57,6 +57,8 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
     private final int rounds = Integer.getInteger("caravan.bench.rounds", 1);
     /** Unreported cycles through every broker scenario before the measured rounds (sizes: pom.xml, as the others). */
     private final int warmups = Integer.getInteger("caravan.bench.warmups", 1);
+    /** Then at most this long for the JIT compilers to go quiet ({@link JitQuiet}). */
+    private final Duration jitWait = Duration.ofSeconds(Integer.getInteger("caravan.bench.jit-wait.seconds", 2));
     private final int consumers = Integer.getInteger("caravan.bench.consumers", 8);
     private final int replayMessages = Integer.getInteger("caravan.bench.replay.messages", 300);
     private final int startups = Integer.getInteger("caravan.bench.startups", 0);
@@ -149,12 +151,29 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
                     scenario.round().run(messages);
                 }
             }
+            // Then a short pass once the JIT compilers are quiet, and a wait for what it compiled. HotSpot's tiered
+            // policy raises C2's thresholds while its queue is long (Tier4LoadFeedback), and through the warm-up
+            // cycles it is long: after two cycles of 10,000 messages each, the first measured round still saw C2
+            // compile some sixty of (d)'s per-message methods for the first time (JSONPath, Camel's JMS binding,
+            // Artemis' routing), ≈ 1 s of compiler CPU inside (d)'s round (JFR, 2026-12-06 04:12); a wait alone
+            // found the compilers already quiet, as those compilations are only requested when the methods run.
+            JitQuiet.Result quiet = JitQuiet.await(jitWait);
+            for (Scenario scenario : scenarios) {
+                scenario.round().run(Math.max(100, messages / 10));
+            }
+            JitQuiet.Result settled = JitQuiet.await(jitWait);
+            LOG.infof("After the warm-up cycles the JIT compiled %d ms more (%s); after the short pass %d ms (%s)",
+                    quiet.compileMillis(), quiet.quiet() ? "quiet" : "still compiling", settled.compileMillis(),
+                    settled.quiet() ? "quiet" : "still compiling; measuring anyway");
             // Each round runs every scenario, starting one later each time, so drift does not favour one.
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
-                    rates.get(scenario.id()).add(cpu.get(scenario.id())
-                            .measure(() -> scenario.round().run(messages), rate -> messages));
+                    double rate = cpu.get(scenario.id()).measure(() -> scenario.round().run(messages), r -> messages);
+                    rates.get(scenario.id()).add(rate);
+                    // Each round in the log (the report has medians): which rounds were slow, and where their CPU went.
+                    LOG.infof("(%s) round %d: %.0f msg/s, %s", scenario.id(), round, rate,
+                            cpu.get(scenario.id()).last());
                 }
             }
         }
@@ -357,6 +376,15 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), (int) handled)
                     .forEach((kind, micros) -> byThread.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
             return result;
+        }
+
+        /** The last round's CPU per unit, in total and by kind of thread, for the log. */
+        String last() {
+            StringBuilder line = new StringBuilder("JVM CPU µs per unit ")
+                    .append(Math.round(total.get(total.size() - 1)));
+            byThread.forEach((kind, values) -> line.append(", ").append(kind).append(' ')
+                    .append(Math.round(values.get(values.size() - 1))));
+            return line.toString();
         }
 
         /** The report lines: the median of rounds, and the medians by kind of thread. */
