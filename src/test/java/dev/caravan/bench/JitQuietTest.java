@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class JitQuietTest {
 
     /** Accumulated compile time as a JVM would report it, one reading per poll; the last value repeats. */
-    private static java.util.function.LongSupplier readings(Long... values) {
+    private static LongSupplier readings(Long... values) {
         Iterator<Long> it = List.of(values).iterator();
         long[] last = {0};
         return () -> it.hasNext() ? (last[0] = it.next()) : last[0];
