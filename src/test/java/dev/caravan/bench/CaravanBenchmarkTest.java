@@ -368,7 +368,7 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
         /** Runs one round and records its CPU per unit, {@code units} saying how many units the round handled. */
         <T> T measure(Callable<T> round, ToLongFunction<T> units) throws Exception {
             // Before the process's own reading: reading /proc is not the round's CPU.
-            Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+            ThreadCpu.Snapshot threadsBefore = ThreadCpu.snapshot();
             long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
             T result = round.call();
             long handled = Math.max(1, units.applyAsLong(result));

@@ -38,10 +38,39 @@ class ThreadCpuTest {
     }
 
     @Test
-    void perMessageIsTheDifferenceInMicroseconds() {
-        Map<String, Double> micros = ThreadCpu.perMessage(Map.of("broker", 1_000_000L, "gc", 0L),
-                Map.of("broker", 3_000_000L, "gc", 500_000L), 1_000);
-        assertThat(micros).containsEntry("broker", 2.0).containsEntry("gc", 0.5);
+    void perMessageIsTheDifferenceThreadByThreadInMicroseconds() {
+        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(Map.of(
+                1, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 1_000_000L),
+                2, new ThreadCpu.ThreadTime(ThreadCpu.GC, 0L),
+                7, new ThreadCpu.ThreadTime(null, 4_000_000L)), 5_000_000L);
+        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(Map.of(
+                1, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 3_000_000L),
+                2, new ThreadCpu.ThreadTime(ThreadCpu.GC, 500_000L),
+                3, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 1_000_000L), // started in between: all of it
+                7, new ThreadCpu.ThreadTime(null, 4_100_000L)), 10_000_000L);
+        Map<String, Double> micros = ThreadCpu.perMessage(before, after, 1_000);
+        assertThat(micros).containsEntry(ThreadCpu.BROKER, 3.0).containsEntry(ThreadCpu.GC, 0.5)
+                .containsEntry(ThreadCpu.JIT, 0.0).containsEntry(ThreadCpu.REST, 1.5);
+    }
+
+    @Test
+    void aThreadThatEndedInBetweenTakesNoPastCpuAwayFromItsKind() {
+        // Broker thread 1 had 2 ms and ended (an idle pool thread); thread 4 went on. Summed per kind, the broker's
+        // CPU would have gone 1.5 ms negative; its ended thread's share lands in the rest.
+        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(Map.of(
+                1, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 2_000_000L),
+                4, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 1_000_000L)), 3_000_000L);
+        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(Map.of(
+                4, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 1_500_000L),
+                // thread id 9 reused by a new thread with less CPU than the old one had: a new thread
+                9, new ThreadCpu.ThreadTime(ThreadCpu.GC, 200_000L)), 4_000_000L);
+        ThreadCpu.Snapshot beforeWithOld9 = new ThreadCpu.Snapshot(Map.of(
+                1, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 2_000_000L),
+                4, new ThreadCpu.ThreadTime(ThreadCpu.BROKER, 1_000_000L),
+                9, new ThreadCpu.ThreadTime(ThreadCpu.GC, 900_000L)), 3_000_000L);
+        assertThat(ThreadCpu.between(before, after)).containsEntry(ThreadCpu.BROKER, 500_000L)
+                .containsEntry(ThreadCpu.GC, 200_000L).containsEntry(ThreadCpu.REST, 300_000L);
+        assertThat(ThreadCpu.between(beforeWithOld9, after)).containsEntry(ThreadCpu.GC, 200_000L);
     }
 
     @Test
@@ -50,7 +79,7 @@ class ThreadCpuTest {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         CountDownLatch burnt = new CountDownLatch(1);
         CountDownLatch measured = new CountDownLatch(1);
-        Map<String, Long> before = ThreadCpu.snapshot();
+        ThreadCpu.Snapshot before = ThreadCpu.snapshot();
         Thread burner = new Thread(() -> {
             long sink = 0;
             // 100 ms of this thread's own CPU time, however busy the machine.
@@ -67,14 +96,14 @@ class ThreadCpuTest {
         }, "Thread-9 (activemq-test)");
         burner.start();
         assertThat(burnt.await(30, TimeUnit.SECONDS)).isTrue();
-        Map<String, Long> after = ThreadCpu.snapshot(); // while the thread lives: an ended thread's CPU is gone
+        ThreadCpu.Snapshot after = ThreadCpu.snapshot(); // while the thread lives: an ended thread's CPU is gone
         measured.countDown();
         burner.join(TimeUnit.SECONDS.toMillis(30));
 
-        assertThat(after).containsOnlyKeys(ThreadCpu.BROKER, ThreadCpu.GC, ThreadCpu.JIT, ThreadCpu.REST);
-        assertThat(after.values()).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
+        Map<String, Long> between = ThreadCpu.between(before, after);
+        assertThat(between).containsOnlyKeys(ThreadCpu.BROKER, ThreadCpu.GC, ThreadCpu.JIT, ThreadCpu.REST);
+        assertThat(between.values()).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
         // Clock ticks are 10 ms: 100 ms burnt shows as at least 80.
-        assertThat(after.get(ThreadCpu.BROKER) - before.get(ThreadCpu.BROKER))
-                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(80));
+        assertThat(between.get(ThreadCpu.BROKER)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(80));
     }
 }
