@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.jboss.logging.Logger;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
@@ -144,7 +145,7 @@ public class EmbeddedBroker {
             if (!open.isEmpty() && server.getConfiguration().isGracefulShutdownEnabled()) {
                 LOG.infof("Stopping the broker: waiting up to %d ms for %d client connection(s) to close: %s",
                         server.getConfiguration().getGracefulShutdownTimeout(), open.size(),
-                        open.stream().map(c -> c.getRemoteAddress()).sorted().toList());
+                        open.stream().map(RemotingConnection::getRemoteAddress).sorted().toList());
             }
             broker.stop();
             LOG.info("Embedded broker stopped");

@@ -367,12 +367,12 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
 
         /** Runs one round and records its CPU per unit, {@code units} saying how many units the round handled. */
         <T> T measure(Callable<T> round, ToLongFunction<T> units) throws Exception {
-            // Before the process's own reading: reading /proc is not the round's CPU.
+            // The snapshot reads the process's CPU after its threads', and the total ends before the second snapshot:
+            // reading /proc is not the round's CPU.
             ThreadCpu.Snapshot threadsBefore = ThreadCpu.snapshot();
-            long cpuBefore = QueueBridgeBenchmark.processCpuNanos();
             T result = round.call();
             long handled = Math.max(1, units.applyAsLong(result));
-            total.add((QueueBridgeBenchmark.processCpuNanos() - cpuBefore) / 1_000.0 / handled);
+            total.add((QueueBridgeBenchmark.processCpuNanos() - threadsBefore.processNanos()) / 1_000.0 / handled);
             ThreadCpu.perMessage(threadsBefore, ThreadCpu.snapshot(), (int) handled)
                     .forEach((kind, micros) -> byThread.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros));
             return result;
