@@ -14,6 +14,7 @@ import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.component.jms.JmsQueueEndpoint;
 import org.apache.camel.component.jms.QueueBrowseStrategy;
+import org.apache.camel.spi.annotations.Component;
 import org.springframework.jms.listener.AbstractMessageListenerContainer;
 
 import dev.caravan.deadletter.RouteFailureRecorder;
@@ -29,7 +30,14 @@ import dev.caravan.deadletter.RouteFailures;
  * without a detour ({@link CaravanJmsBinding}), and replies skip re-checking a known reply destination
  * ({@link ReplyDestinations}). The two endpoint classes repeat the same two overrides because Camel's
  * queue endpoint (browsable) and topic endpoint have different base classes.
+ * <p>
+ * The {@code @Component("jms")} annotation is repeated from {@link JmsComponent} because annotations are not inherited
+ * and Camel finds a component's generated option configurers ({@code jms-component}, {@code jms-endpoint}) by that
+ * name: without it, endpoint options were bound by reflection on the endpoint's own setters, and every option that
+ * Camel's JMS endpoint keeps only in its configuration ({@code deliveryDelay}, {@code synchronous},
+ * {@code consumerType}, {@code mapJmsMessage}, {@code artemisConsumerPriority}, ...) was refused as unknown.
  */
+@Component("jms")
 public class CaravanJmsComponent extends JmsComponent {
 
     private final ConnectionFactory dedicatedConnections;
