@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import jakarta.jms.Message;
+
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.jms.ConsumerType;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.caravan.testing.CaravanTestSupport;
+import dev.caravan.testing.Jms;
 
 /**
  * Camel's documented {@code jms} endpoint options work on Caravan's JMS component. Options that Camel's JMS endpoint
@@ -69,6 +72,51 @@ class JmsEndpointOptionsTest extends CaravanTestSupport {
         } finally {
             scheduled.deleteAllReferences();
             await().atMost(Duration.ofSeconds(10)).until(() -> scheduled.getMessageCount() == 0);
+        }
+    }
+
+    /**
+     * Spring's push-style listener container, now that a route can ask for it: still transacted with the route's sends,
+     * every message forwarded once, and a failing one dead-lettered after the broker's redeliveries.
+     */
+    @Test
+    void aRouteOnThePushStyleConsumerKeepsTheTransactionalPromises() throws Exception {
+        String file = "jms-simple-consumer.camel.yaml";
+        files().deploy(file, """
+                - route:
+                    id: jms-simple-consumer
+                    from:
+                      uri: "jms:queue:caravan.test.simple.in"
+                      parameters:
+                        consumerType: Simple
+                        concurrentConsumers: 4
+                      steps:
+                        - filter:
+                            simple: "${body} == 'refuse me'"
+                            steps:
+                              - throwException:
+                                  exceptionType: java.lang.IllegalStateException
+                                  message: "refused"
+                        - to: "jms:queue:caravan.test.simple.out"
+                """);
+        int messages = 500;
+        try (Jms client = Jms.connect(port, "operator", "operator")) {
+            for (int i = 0; i < messages; i++) {
+                client.sendText("caravan.test.simple.in", "m" + i);
+            }
+            client.sendText("caravan.test.simple.in", "refuse me");
+
+            Message dead = nextDeadLetter(client, "caravan.test.simple.in", Duration.ofSeconds(30));
+            assertThat(Jms.text(dead)).isEqualTo("refuse me");
+            var in = embeddedBroker.server().locateQueue(SimpleString.of("caravan.test.simple.in"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> in.getMessageCount() == 0 && in.getDeliveringCount() == 0);
+            // Everything taken from the input is committed: the output holds each message once, no more, no less.
+            var out = embeddedBroker.server().locateQueue(SimpleString.of("caravan.test.simple.out"));
+            assertThat(out.getMessageCount()).isEqualTo(messages);
+            out.deleteAllReferences();
+        } finally {
+            files().undeploy(file);
         }
     }
 
