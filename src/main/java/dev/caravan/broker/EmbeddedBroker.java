@@ -108,6 +108,7 @@ public class EmbeddedBroker {
             embedded.setMbeanServer(ManagementFactory.getPlatformMBeanServer());
             long started = System.nanoTime();
             embedded.start();
+            refuseIfNotServing(embedded);
             broker = embedded;
             LOG.infof("Embedded broker started in %d ms: %s:%d (CORE, AMQP, STOMP, MQTT, OPENWIRE%s), data in %s",
                     (System.nanoTime() - started) / 1_000_000, config.host(), config.port(),
@@ -117,6 +118,29 @@ public class EmbeddedBroker {
                     "Embedded broker failed to start from " + configFile + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Artemis logs an acceptor it could not start (its port taken, say) and carries on without it: "started", yet no
+     * client can reach it and it never becomes active, so Caravan would run on, never ready, until someone read the log.
+     * A broker that is not serving after its start is stopped again and the start fails with the reason; the warm start
+     * then leaves it to its first user, whose retry fails Caravan's start-up with that reason (a passive backup, which
+     * is not active until it takes over, is left alone).
+     */
+    private static void refuseIfNotServing(EmbeddedActiveMQ embedded) throws Exception {
+        ActiveMQServer server = embedded.getActiveMQServer();
+        boolean backup = server.getHAPolicy() != null && server.getHAPolicy().isBackup();
+        if (backup || server.isActive()) {
+            return;
+        }
+        String acceptors = server.getConfiguration().getAcceptorConfigurations().stream()
+                .filter(acceptor -> acceptor.getParams().get("port") != null)
+                .map(acceptor -> acceptor.getName() + " " + acceptor.getParams().get("host") + ":"
+                        + acceptor.getParams().get("port"))
+                .toList().toString();
+        embedded.stop();
+        throw new IllegalStateException("it did not become active (state " + server.getState() + "; acceptors "
+                + acceptors + "): is a port already in use? The broker's own error is logged above");
     }
 
     /** True while the broker is started and active (not a passive backup). */
