@@ -169,11 +169,11 @@ class CaravanBenchmarkTest extends CaravanTestSupport {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     Scenario scenario = scenarios.get((i + round) % scenarios.size());
-                    double rate = cpu.get(scenario.id()).measure(() -> scenario.round().run(messages), r -> messages);
+                    CpuPerUnit roundCpu = cpu.get(scenario.id());
+                    double rate = roundCpu.measure(() -> scenario.round().run(messages), r -> messages);
                     rates.get(scenario.id()).add(rate);
                     // Each round in the log (the report has medians): which rounds were slow, and where their CPU went.
-                    LOG.infof("(%s) round %d: %.0f msg/s, %s", scenario.id(), round, rate,
-                            cpu.get(scenario.id()).last());
+                    LOG.infof("(%s) round %d: %.0f msg/s, %s", scenario.id(), round, rate, roundCpu.last());
                 }
             }
         }

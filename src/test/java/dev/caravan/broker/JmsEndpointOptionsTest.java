@@ -64,8 +64,8 @@ class JmsEndpointOptionsTest extends CaravanTestSupport {
         camel.createProducerTemplate().sendBody("jms:queue:" + queue + "?deliveryDelay=600000", "later");
 
         var scheduled = embeddedBroker.server().locateQueue(SimpleString.of(queue));
+        assertThat(scheduled).isNotNull();
         try {
-            assertThat(scheduled).isNotNull();
             // The send returned after the broker had the message: it is there, held back for ten minutes.
             assertThat(scheduled.getScheduledCount()).isEqualTo(1);
             assertThat(scheduled.getDeliveringCount()).isZero();

@@ -27,22 +27,22 @@ class RemovedRoutePoliciesTest extends CaravanTestSupport {
 
     @Test
     void reloadingAndRemovingARouteFileReleasesItsRoutesPolicies() throws Exception {
-        int before = policyMBeans();
+        int before = serviceMBeans();
         files().deploy(FILE, route("policies-probe", "first"));
         List<RoutePolicy> first = List.copyOf(camel.getRoute("policies-probe").getRoutePolicyList());
         assertThat(first).as("Caravan's metrics and correlation-id policies").hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(policy -> assertThat(camel.hasService(policy)).isTrue());
-        int deployed = policyMBeans();
+        int deployed = serviceMBeans();
         assertThat(deployed).isGreaterThan(before);
 
         for (int reload = 0; reload < 3; reload++) {
             files().deploy(FILE, route("policies-probe", "reload " + reload));
         }
         assertThat(first).allSatisfy(policy -> assertThat(camel.hasService(policy)).as("%s", policy).isFalse());
-        assertThat(policyMBeans()).as("one route's policies, however often reloaded").isEqualTo(deployed);
+        assertThat(serviceMBeans()).as("one route's policies, however often reloaded").isEqualTo(deployed);
 
         files().undeploy(FILE);
-        assertThat(policyMBeans()).isEqualTo(before);
+        assertThat(serviceMBeans()).isEqualTo(before);
     }
 
     @Test
@@ -78,7 +78,8 @@ class RemovedRoutePoliciesTest extends CaravanTestSupport {
                 """.formatted(id, note, id, id);
     }
 
-    private static int policyMBeans() throws MalformedObjectNameException {
+    /** Camel's service MBeans: route policies are among them, registered as services of the context. */
+    private static int serviceMBeans() throws MalformedObjectNameException {
         return ManagementFactory.getPlatformMBeanServer()
                 .queryNames(new ObjectName("org.apache.camel:type=services,*"), null).size();
     }
